@@ -1,0 +1,1 @@
+"""The math layer: numpy only. No terminals, no printing, no exits."""

@@ -1,0 +1,144 @@
+"""Numerical probes of an activation: what its values say, to check what it declares.
+
+`probe(act)` measures range, zero-centring, monotonicity, maximum slope and saturation on a
+dense grid; `verify(act)` sets each declared property beside the measurement. `info`,
+`table --verify` and the tests all use these, so a claim in the table is checked, not typed.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from actcli.core.registry import Activation, Interval
+
+SATURATION = 1e-3  # |f'| below this counts as a vanished gradient
+
+
+@dataclass(frozen=True)
+class Probe:
+    lo: float  # min f on the grid
+    hi: float  # max f on the grid
+    lo_at: float
+    f0: float
+    odd: bool  # f(−x) = −f(x) on the grid
+    monotonic: bool  # non-decreasing on the grid
+    max_slope: float
+    max_slope_at: float
+    saturation: tuple[float | None, float | None]  # |f'| < 1e-3 for all x < a / x > b
+    dead: tuple[bool, bool]  # f' == 0 exactly on [−20, −10] / [10, 20]: a flat side, not a tail
+
+
+def _grid(span: float, n: int) -> np.ndarray:
+    x = np.linspace(-span, span, n)
+    x[n // 2] = 0.0
+    return x
+
+
+def _refine_max(act: Activation, x: np.ndarray, g: np.ndarray) -> tuple[float, float]:
+    """Golden-section refinement of max f' around the best grid point."""
+    i = int(np.argmax(g))
+    a, b = x[max(i - 1, 0)], x[min(i + 1, len(x) - 1)]
+    for _ in range(80):
+        m1, m2 = a + 0.382 * (b - a), a + 0.618 * (b - a)
+        if act.grad(m1) >= act.grad(m2):
+            b = m2
+        else:
+            a = m1
+    best = np.array([x[i], 0.5 * (a + b)])
+    gb = act.grad(best)
+    j = int(np.argmax(gb))
+    return float(gb[j]), float(best[j])
+
+
+def _saturation(x: np.ndarray, g: np.ndarray) -> tuple[float | None, float | None]:
+    """Where |f'| falls below SATURATION for good (and stays non-zero), on each side."""
+    small = np.abs(g) < SATURATION
+    out: list[float | None] = []
+    for side in (x < 0, x > 0):
+        xs, ss = x[side], small[side]
+        if side[0]:  # negative side: scan outwards from 0
+            xs, ss = xs[::-1], ss[::-1]
+        if not ss[-1]:
+            out.append(None)
+            continue
+        last_big = np.flatnonzero(~ss)
+        start = last_big[-1] + 1 if last_big.size else 0
+        out.append(float(xs[start]))
+    return out[0], out[1]
+
+
+def probe(act: Activation, span: float = 100.0, n: int = 400_001) -> Probe:
+    """Measure on a dense grid over ±span, and the range also far out (to ±1e300)."""
+    x = _grid(span, n)
+    y = act.value(x)
+    g = act.grad(x)
+    far = np.logspace(0, 300, 301)
+    y_far = act.value(np.concatenate([-far, far]))
+    i_lo = int(np.argmin(y))
+    scale = max(float(np.max(np.abs(y))), 1.0)
+    odd = bool(np.all(np.abs(y + y[::-1]) <= 1e-12 * scale))
+    monotonic = bool(np.all(np.diff(y) >= 0))
+    max_slope, at = _refine_max(act, x, g)
+    # Far out, f' underflows to 0 for gelu too: look for flat sides at moderate |x|.
+    dead = (bool(np.all(g[(x >= -20) & (x <= -10)] == 0)), bool(np.all(g[(x >= 10) & (x <= 20)] == 0)))
+    return Probe(
+        lo=float(min(y[i_lo], y_far.min())), hi=float(max(y.max(), y_far.max())), lo_at=float(x[i_lo]), f0=float(act.value(0.0)),
+        odd=odd, monotonic=monotonic, max_slope=max_slope, max_slope_at=at,
+        saturation=_saturation(x, g), dead=dead,
+    )
+
+
+def vanishing_claim(p: Probe) -> str:
+    """The vanishing-gradient cell that the measurements support (see registry's docs)."""
+    left, right = (None if dead else s for s, dead in zip(p.saturation, p.dead))
+    if left is not None and right is not None:
+        return "yes" if p.max_slope < 1 else "yes (less)"
+    if left is not None:
+        return "negative side"
+    if right is not None:
+        return "positive side"
+    return "no"
+
+
+def _range_agrees(declared: Interval, p: Probe) -> bool:
+    """The grid's min/max sit inside the declared range, and reach its finite bounds."""
+    tol = 1e-6
+    inside = declared.lo - tol <= p.lo and p.hi <= declared.hi + tol
+    reach_lo = (declared.lo == -np.inf and p.lo < -1e100) or abs(p.lo - declared.lo) <= 1e-4 * max(
+        1, abs(declared.lo)
+    )
+    reach_hi = (declared.hi == np.inf and p.hi > 1e100) or abs(p.hi - declared.hi) <= 1e-4 * max(
+        1, abs(declared.hi)
+    )
+    return inside and reach_lo and reach_hi
+
+
+@dataclass(frozen=True)
+class Check:
+    prop: str
+    declared: str
+    measured: str
+    agrees: bool
+
+
+def verify(act: Activation, p: Probe | None = None, span: float = 100.0) -> list[Check]:
+    """Each declared property beside what the probe measured."""
+    p = p or probe(act, span=span)
+    rng = act.output_range
+    zc = bool(act.prop("zero_centered"))
+    mono = bool(act.prop("monotonic"))
+    van = act.prop("vanishing_gradient")
+    dying = act.prop("dying_units")
+    zc_measured = p.f0 == 0 and p.odd
+    dying_measured = "yes" if any(p.dead) else "no"
+    sat = ", ".join("-" if s is None else f"{s:+.3g}" for s in p.saturation)
+    return [
+        Check("output_range", str(rng), f"[{p.lo:.6g}, {p.hi:.6g}]", _range_agrees(rng, p)),
+        Check("zero_centered", str(zc), f"f(0)={p.f0:g}, odd={p.odd}", zc == zc_measured),
+        Check("monotonic", str(mono), str(p.monotonic), mono == p.monotonic),
+        Check("vanishing_gradient", van, f"{vanishing_claim(p)} (|f'|<1e-3 beyond {sat})", van == vanishing_claim(p)),
+        Check("dying_units", dying, f"{dying_measured} (f'=0 on far side: {p.dead})", dying == dying_measured),
+        Check("max_slope", "-", f"{p.max_slope:.6g} at x={p.max_slope_at:.4g}", True),
+    ]

@@ -1,0 +1,815 @@
+"""The catalog: every activation actcli knows, each declared once.
+
+Definitions and defaults follow PyTorch unless a note says otherwise; so do the derivative
+conventions at kinks (relu'(0) = 0, leaky_relu'(0) = alpha, hardtanh'(min) = 0, ...).
+Kernels take a float64 1-D array and the parameters, and return a new float64 array; nan
+handling and dtypes are done once, in `kernels.apply`.
+
+Not here on purpose: softmax, GLU and SwiGLU are not functions of one number.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from actcli.core.numerics import (
+    d2sigmoid,
+    dsigmoid,
+    dsigmoid_dd,
+    mul,
+    scaled,
+    sech2,
+    sigmoid,
+    sigmoid_dd,
+    softplus,
+    taylor,
+    two_prod,
+    two_sum,
+    where,
+)
+from actcli.core.registry import Interval, Param, activation
+
+inf = np.inf
+_MAX = float(np.finfo(np.float64).max)
+
+# Double-double constants: hi + lo, each hi the double nearest the true value.
+_SQRT1_2 = (0.7071067811865476, -4.833646656726457e-17)
+_PI4 = (0.7853981633974483, 3.061616997868383e-17)
+_INV_SQRT_2PI = 0.3989422804014327
+# SELU's constants as PyTorch writes them (Klambauer et al. 2017).
+SELU_ALPHA = 1.6732632423543772848170429916717
+SELU_SCALE = 1.0507009873554804934193349852946
+# The tanh approximation of GELU, with the doubles PyTorch uses.
+GELU_K0 = 0.7978845608028654  # sqrt(2/pi)
+GELU_K1 = 0.044715
+QUICK_GELU_C = 1.702
+
+_DYING_NOTE = "units whose input stays on the flat side get no gradient"
+
+
+def _zeros(x: np.ndarray) -> np.ndarray:
+    return np.zeros_like(x)
+
+
+def _step(cond: np.ndarray, a: float = 1.0, b: float = 0.0) -> np.ndarray:
+    return where(cond, a, b)
+
+
+# --- the seed five -------------------------------------------------------------------------
+
+
+@activation(
+    name="sigmoid", aliases=("logistic",), params={},
+    formula="σ(x) = 1 / (1 + e^(−x))", derivative="σ(x)·(1 − σ(x))",
+    output_range=Interval(0, 1), zero_centered=False, monotonic=True, smoothness="C^inf",
+    kinks=(), kink_convention="none: smooth everywhere",
+    vanishing_gradient="yes", dying_units="no",
+    use="output layer for binary classification (a probability); gates in LSTM/GRU",
+    limitations="saturates for |x| > ~5: gradients vanish in deep stacks; outputs are all "
+    "positive (not zero-centred), so weight updates zigzag",
+    source="logistic function (Verhulst 1838); in neural networks Rumelhart et al. 1986",
+    notes="good for binary output, slow to train in hidden layers",
+)
+class Sigmoid:
+    def value(x):
+        return sigmoid(x)
+
+    def grad(x):
+        return dsigmoid(x)
+
+    def grad2(x):
+        return d2sigmoid(x)
+
+
+@activation(
+    name="tanh", aliases=(), params={},
+    formula="tanh(x) = (e^x − e^(−x)) / (e^x + e^(−x))", derivative="1 − tanh²(x) = sech²(x)",
+    output_range=Interval(-1, 1), zero_centered=True, monotonic=True, smoothness="C^inf",
+    kinks=(), kink_convention="none: smooth everywhere",
+    vanishing_gradient="yes (less)", dying_units="no",
+    use="hidden layers of older and recurrent networks, where zero-centred outputs help",
+    limitations="still saturates for |x| > ~3: gradients vanish in deep stacks",
+    source="hyperbolic tangent; LeCun et al. 1998, 'Efficient BackProp'",
+    notes="zero-centred, better gradient flow than sigmoid (max slope 1, not 0.25)",
+)
+class Tanh:
+    def value(x):
+        return np.tanh(x)
+
+    def grad(x):
+        return sech2(x)
+
+    def grad2(x):
+        return -2.0 * np.tanh(x) * sech2(x)
+
+
+@activation(
+    name="relu", aliases=(), params={},
+    formula="max(0, x)", derivative="1 if x > 0 else 0",
+    output_range=Interval(0, inf, lo_closed=True), zero_centered=False, monotonic=True,
+    smoothness="C^0", kinks=(0.0,), kink_convention="relu'(0) = 0 (PyTorch)",
+    vanishing_gradient="no", dying_units="yes",
+    use="the default for hidden layers of deep networks",
+    limitations="dying ReLU: a unit whose input stays negative outputs 0 and stops learning; "
+    "not zero-centred",
+    source="Nair & Hinton 2010; Glorot et al. 2011",
+    notes="fast and simple, the most used; " + _DYING_NOTE,
+)
+class ReLU:
+    def value(x):
+        return where(x > 0, x, 0.0)
+
+    def grad(x):
+        return _step(x > 0)
+
+    def grad2(x):
+        return _zeros(x)
+
+
+@activation(
+    name="leaky_relu", aliases=("lrelu",),
+    params={"alpha": Param(0.01, "slope for x < 0", ">= 0")},
+    formula="x if x > 0 else α·x", derivative="1 if x > 0 else α",
+    output_range=lambda p: Interval(-inf if p["alpha"] > 0 else 0, inf, lo_closed=p["alpha"] == 0),
+    zero_centered=False, monotonic=True, smoothness="C^0", kinks=(0.0,),
+    kink_convention="leaky_relu'(0) = α (PyTorch)",
+    vanishing_gradient="no", dying_units=lambda p: "no" if p["alpha"] > 0 else "yes",
+    use="hidden layers where ReLU units die",
+    limitations="α is one more hyper-parameter; outputs are still mostly positive",
+    source="Maas et al. 2013",
+    notes="keeps a small slope α for x < 0, so units never stop learning",
+)
+class LeakyReLU:
+    def value(x, alpha):
+        return where(x > 0, x, mul(x, alpha))
+
+    def grad(x, alpha):
+        return _step(x > 0, 1.0, alpha)
+
+    def grad2(x, alpha):
+        return _zeros(x)
+
+
+@activation(
+    name="linear", aliases=("identity",), params={},
+    formula="x", derivative="1",
+    output_range=Interval(-inf, inf), zero_centered=True, monotonic=True, smoothness="C^inf",
+    kinks=(), kink_convention="none: smooth everywhere",
+    vanishing_gradient="no", dying_units="no",
+    use="output layer for regression only",
+    limitations="stacked linear layers collapse into one linear map: no hidden layers",
+    source="identity map",
+    notes="only for a regression output layer",
+)
+class Linear:
+    def value(x):
+        return x.copy()
+
+    def grad(x):
+        return np.ones_like(x)
+
+    def grad2(x):
+        return _zeros(x)
+
+
+# --- the exponential linear family ---------------------------------------------------------
+
+
+def _elu_parts(x, alpha):
+    """(alpha·expm1(x), alpha·exp(x)) on the x <= 0 side; x is clamped where both saturate."""
+    xn = np.clip(x, -800.0, 0.0)
+    return alpha * np.expm1(xn), alpha * np.exp(xn)
+
+
+@activation(
+    name="elu", aliases=(), params={"alpha": Param(1.0, "saturation value −α for x → −inf", "> 0")},
+    formula="x if x > 0 else α·(e^x − 1)", derivative="1 if x > 0 else α·e^x",
+    output_range=lambda p: Interval(-p["alpha"], inf), zero_centered=False, monotonic=True,
+    smoothness=("C^1 for α = 1, else C^0"), kinks=(0.0,),
+    kink_convention="elu'(0) = α·e^0 = α, 1 by default (PyTorch takes the x ≤ 0 side)",
+    vanishing_gradient="negative side", dying_units="no",
+    use="hidden layers; negative outputs push mean activations towards 0",
+    limitations="exp is slower than relu; saturates to −α for very negative inputs",
+    source="Clevert et al. 2015",
+)
+class ELU:
+    def value(x, alpha):
+        return where(x > 0, x, _elu_parts(x, alpha)[0])
+
+    def grad(x, alpha):
+        return where(x > 0, 1.0, _elu_parts(x, alpha)[1])
+
+    def grad2(x, alpha):
+        return where(x > 0, 0.0, _elu_parts(x, alpha)[1])
+
+
+@activation(
+    name="selu", aliases=(), params={},
+    formula="λ·(x if x > 0 else α·(e^x − 1)), λ ≈ 1.0507, α ≈ 1.6733",
+    derivative="λ if x > 0 else λ·α·e^x",
+    output_range=Interval(-SELU_SCALE * SELU_ALPHA, inf), zero_centered=False, monotonic=True,
+    smoothness="C^0", kinks=(0.0,), kink_convention="selu'(0) = λ·α (PyTorch takes the x ≤ 0 side)",
+    vanishing_gradient="negative side", dying_units="no",
+    use="self-normalising networks (with lecun_normal init and alpha dropout)",
+    limitations="its self-normalisation needs that init and plain feed-forward layers",
+    source="Klambauer et al. 2017",
+)
+class SELU:
+    def value(x):
+        return where(x > 0, mul(x, SELU_SCALE), SELU_SCALE * _elu_parts(x, SELU_ALPHA)[0])
+
+    def grad(x):
+        return where(x > 0, SELU_SCALE, SELU_SCALE * _elu_parts(x, SELU_ALPHA)[1])
+
+    def grad2(x):
+        return where(x > 0, 0.0, SELU_SCALE * _elu_parts(x, SELU_ALPHA)[1])
+
+
+def _celu_parts(x, alpha):
+    """(α·expm1(x/α), exp(x/α)) for x <= 0, with x/α carried as q + r (exact remainder)."""
+    xn = np.clip(x, -800.0 * alpha, 0.0)
+    q = xn / alpha
+    if alpha == 1.0:
+        return np.expm1(q), np.exp(q)
+    p, e = two_prod(q, alpha)
+    r = ((xn - p) - e) / alpha
+    ex = np.exp(q)
+    return alpha * (np.expm1(q) + ex * r), ex + ex * r
+
+
+@activation(
+    name="celu", aliases=(), params={"alpha": Param(1.0, "saturation value −α for x → −inf", "> 0")},
+    formula="x if x > 0 else α·(e^(x/α) − 1)", derivative="1 if x > 0 else e^(x/α)",
+    output_range=lambda p: Interval(-p["alpha"], inf), zero_centered=False, monotonic=True,
+    smoothness="C^1", kinks=(0.0,), kink_convention="celu'(0) = 1 (PyTorch); f'' jumps there",
+    vanishing_gradient="negative side", dying_units="no",
+    use="hidden layers; an ELU whose derivative is continuous for every α",
+    limitations="like ELU: exp cost, saturation to −α",
+    source="Barron 2017",
+)
+class CELU:
+    def value(x, alpha):
+        return where(x > 0, x, _celu_parts(x, alpha)[0])
+
+    def grad(x, alpha):
+        return where(x > 0, 1.0, _celu_parts(x, alpha)[1])
+
+    def grad2(x, alpha):
+        return where(x > 0, 0.0, _celu_parts(x, alpha)[1] / alpha)
+
+
+# --- Gaussian error linear units -----------------------------------------------------------
+
+
+def _gelu_parts(x):
+    """(Φ(x), φ(x)) for the clamped x, each to a few ULP in both tails.
+
+    For x < 0, Φ(x) = ½·erfc(t) with t = −x/√2 = ½·erfcx(t)·e^(−x²/2): scipy's erfc loses
+    hundreds of ULP in the tail, its erfcx does not, and x² is carried as hi + lo.
+    """
+    from scipy.special import erfc, erfcx
+
+    xc = np.clip(x, -40.0, 40.0)
+    sh, sl = two_prod(xc, xc)
+    gauss = np.exp(-0.5 * sh) * (1.0 - 0.5 * sl)  # e^(−x²/2)
+    phi = _INV_SQRT_2PI * gauss
+    th, tl = two_prod(-xc, _SQRT1_2[0])
+    tl = tl - xc * _SQRT1_2[1]
+    neg = xc < 0
+    # (log erfcx)'(t) = 2t − 2/(√π·erfcx(t)) corrects erfcx for the low part of t.
+    ex = erfcx(np.where(neg, th, 0.0))
+    ex = ex + ex * tl * (2.0 * th - 1.1283791670955126 / ex)
+    upper = 0.5 * erfc(np.where(neg, 0.0, -th))  # Q(x) = 1 − Φ(x) for x >= 0, at most ½
+    big_phi = np.where(neg, 0.5 * ex * gauss, 1.0 - upper)
+    return xc, big_phi, phi, sh, sl
+
+
+@activation(
+    name="gelu", aliases=(), params={},
+    formula="x·Φ(x) = x·½·(1 + erf(x/√2))", derivative="Φ(x) + x·φ(x)",
+    output_range=Interval(-0.16997120747990366, inf, lo_closed=True), zero_centered=False,
+    monotonic=False, smoothness="C^inf", kinks=(), kink_convention="none: smooth everywhere",
+    vanishing_gradient="negative side", dying_units="no",
+    use="transformers (BERT, GPT-2, ViT): a smooth ReLU weighted by the Gaussian CDF",
+    limitations="needs erf; slightly non-monotonic (minimum −0.17 at x ≈ −0.75)",
+    source="Hendrycks & Gimpel 2016",
+)
+class GELU:
+    def value(x):
+        xc, big_phi, _, _, _ = _gelu_parts(x)
+        return where(x > 40, x, xc * big_phi)
+
+    def grad(x):
+        xc, big_phi, phi, _, _ = _gelu_parts(x)
+        y = big_phi + xc * phi
+        return taylor(y, xc, 0.0, "gelu'")
+
+    def grad2(x):
+        xc, _, phi, sh, sl = _gelu_parts(x)
+        y = phi * ((2.0 - sh) - sl)
+        return taylor(y, xc, 0.0, "gelu''")
+
+
+def _gelu_tanh_u(x):
+    """u = k0·(x + k1·x³) as hi + lo, for x clamped to [-30, 30] (beyond, f has saturated)."""
+    xc = np.clip(x, -30.0, 30.0)
+    s2h, s2l = two_prod(xc, xc)
+    s3h, s3l = two_prod(s2h, xc)
+    s3l = s3l + s2l * xc
+    th, tl = two_prod(s3h, GELU_K1)
+    tl = tl + s3l * GELU_K1
+    sh, sl = two_sum(xc, th)
+    sl = sl + tl
+    uh, ul = two_prod(sh, GELU_K0)
+    ul = ul + sl * GELU_K0
+    return xc, uh, ul
+
+
+@activation(
+    name="gelu_tanh", aliases=("gelu_approx",), params={},
+    formula="½·x·(1 + tanh(√(2/π)·(x + 0.044715·x³)))", derivative="(computed analytically; see source)",
+    output_range=Interval(-0.17004075057125403, inf, lo_closed=True), zero_centered=False,
+    monotonic=False, smoothness="C^inf", kinks=(), kink_convention="none: smooth everywhere",
+    vanishing_gradient="negative side", dying_units="no",
+    use="GPT-2 and ports of models trained with the tanh approximation of GELU",
+    limitations="an approximation: differs from exact GELU by up to ~5e-4",
+    source="Hendrycks & Gimpel 2016 (tanh approximation)",
+    notes="PyTorch's gelu(approximate='tanh'); JAX's default gelu",
+)
+class GELUTanh:
+    # f = x·σ(2u), since ½(1 + tanh u) = σ(2u); u' = k0(1 + 3k1x²), u'' = 6k0k1x.
+    def value(x):
+        xc, uh, ul = _gelu_tanh_u(x)
+        return where(x > 30, x, xc * sigmoid_dd(2 * uh, 2 * ul))
+
+    def grad(x):
+        xc, uh, ul = _gelu_tanh_u(x)
+        du = GELU_K0 * (1.0 + 3.0 * GELU_K1 * xc * xc)
+        y = sigmoid_dd(2 * uh, 2 * ul) + 2.0 * xc * du * dsigmoid_dd(2 * uh, 2 * ul)
+        return taylor(y, xc, 0.0, "gelu_tanh'")
+
+    def grad2(x):
+        xc, uh, ul = _gelu_tanh_u(x)
+        du = GELU_K0 * (1.0 + 3.0 * GELU_K1 * xc * xc)
+        d2u = 6.0 * GELU_K0 * GELU_K1 * xc
+        inner = 4.0 * du + 2.0 * xc * d2u - 4.0 * xc * du * du * np.tanh(uh)
+        y = dsigmoid_dd(2 * uh, 2 * ul) * inner
+        return taylor(y, xc, 0.0, "gelu_tanh''")
+
+
+# --- sigmoid-weighted units ----------------------------------------------------------------
+
+
+def _silu_z(x, beta):
+    """x clamped where x·σ(βx) has saturated, and z = βx as hi + lo."""
+    lim = 800.0 / beta
+    xc = np.clip(x, -lim, lim)
+    zh, zl = scaled(xc, beta)
+    return xc, zh, zl, lim
+
+
+def _silu_value(x, beta):
+    xc, zh, zl, lim = _silu_z(x, beta)
+    return where(x > lim, x, xc * sigmoid_dd(zh, zl))
+
+
+def _silu_grad(x, beta):
+    # f' = σ(z) + z·σ'(z) = g'(z) for g(z) = z·σ(z)
+    xc, zh, zl, _ = _silu_z(x, beta)
+    y = sigmoid_dd(zh, zl) + zh * dsigmoid_dd(zh, zl) + zl * dsigmoid(zh)
+    return taylor(y, zh, zl, "silu'")
+
+
+def _silu_grad2(x, beta):
+    # f'' = β·g''(z), g'' = σ'(z)·(2 − z·tanh(z/2))
+    xc, zh, zl, _ = _silu_z(x, beta)
+    y = dsigmoid_dd(zh, zl) * (2.0 - zh * np.tanh(0.5 * zh))
+    return beta * taylor(y, zh, zl, "silu''")
+
+
+@activation(
+    name="silu", aliases=("swish",), params={"beta": Param(1.0, "slope inside the sigmoid", "> 0")},
+    formula="x·σ(β·x)", derivative="σ(βx) + βx·σ(βx)·(1 − σ(βx))",
+    output_range=lambda p: Interval(-0.2784645427610738 / p["beta"], inf, lo_closed=True),
+    zero_centered=False, monotonic=False, smoothness="C^inf", kinks=(),
+    kink_convention="none: smooth everywhere",
+    vanishing_gradient="negative side", dying_units="no",
+    use="hidden layers of deep CNNs and LLM MLPs (EfficientNet; SwiGLU's gate)",
+    limitations="non-monotonic dip (min −0.278/β at x ≈ −1.28/β); costs an exp",
+    source="Elfwing et al. 2017; Ramachandran et al. 2017 (swish)",
+)
+class SiLU:
+    def value(x, beta):
+        return _silu_value(x, beta)
+
+    def grad(x, beta):
+        return _silu_grad(x, beta)
+
+    def grad2(x, beta):
+        return _silu_grad2(x, beta)
+
+
+@activation(
+    name="quick_gelu", aliases=(), params={},
+    formula="x·σ(1.702·x)", derivative="σ(1.702x) + 1.702x·σ(1.702x)·(1 − σ(1.702x))",
+    output_range=Interval(-0.2784645427610738 / QUICK_GELU_C, inf, lo_closed=True),
+    zero_centered=False, monotonic=False, smoothness="C^inf", kinks=(),
+    kink_convention="none: smooth everywhere",
+    vanishing_gradient="negative side", dying_units="no",
+    use="CLIP and models trained with it: a sigmoid approximation of GELU",
+    limitations="an approximation of GELU (differs by up to ~2e-2)",
+    source="Hendrycks & Gimpel 2016; used by OpenAI CLIP 2021",
+    notes="silu with β = 1.702",
+)
+class QuickGELU:
+    def value(x):
+        return _silu_value(x, QUICK_GELU_C)
+
+    def grad(x):
+        return _silu_grad(x, QUICK_GELU_C)
+
+    def grad2(x):
+        return _silu_grad2(x, QUICK_GELU_C)
+
+
+@activation(
+    name="softplus", aliases=(), params={"beta": Param(1.0, "sharpness; 1/β·log(1 + e^(βx))", "> 0")},
+    formula="(1/β)·log(1 + e^(β·x))", derivative="σ(β·x)",
+    output_range=Interval(0, inf), zero_centered=False, monotonic=True, smoothness="C^inf",
+    kinks=(), kink_convention="none: smooth everywhere",
+    vanishing_gradient="negative side", dying_units="no",
+    use="a smooth ReLU; outputs that must be positive (variances, rates)",
+    limitations="exp and log cost; gradient fades for very negative inputs",
+    source="Dugas et al. 2001",
+    notes="the true function: no threshold cut-off (PyTorch switches to x above βx > 20)",
+)
+class Softplus:
+    def value(x, beta):
+        lim = 800.0 / beta
+        xc = np.clip(x, -lim, lim)
+        zh, zl = scaled(xc, beta)
+        # log1p(e^−|z|) has derivative −σ(−|z|) in |z|: correct for the low part of z.
+        tail = np.log1p(np.exp(-np.abs(zh))) - sigmoid(-np.abs(zh)) * np.sign(zh) * zl
+        return np.maximum(x, 0.0) + tail / beta
+
+    def grad(x, beta):
+        zh, zl = scaled(np.clip(x, -800.0 / beta, 800.0 / beta), beta)
+        return sigmoid_dd(zh, zl)
+
+    def grad2(x, beta):
+        zh, zl = scaled(np.clip(x, -800.0 / beta, 800.0 / beta), beta)
+        return beta * dsigmoid_dd(zh, zl)
+
+
+def _mish_parts(x):
+    """(x clamped, t = tanh(softplus(x)), 1 − t², σ(x), σ(−x)) without overflow or cancellation.
+
+    With w = e^(−|x|): for x <= 0, n = w(w + 2), t = n/(n + 2), 1 − t² = 4(n + 1)/(n + 2)²;
+    for x > 0, t = (1 + 2w)/(1 + 2w + 2w²), 1 − t² = 4(1 + w)²w²/(1 + 2w + 2w²)².
+    """
+    xc = np.clip(x, -800.0, 800.0)
+    w = np.exp(-np.abs(xc))
+    pos = xc > 0
+    n = w * (w + 2.0)
+    den_n = n + 2.0
+    den_p = 1.0 + 2.0 * w + 2.0 * w * w
+    t = np.where(pos, (1.0 + 2.0 * w) / den_p, n / den_n)
+    one_minus_t2 = np.where(
+        pos, 4.0 * ((1.0 + w) * w / den_p) ** 2, 4.0 * (n + 1.0) / (den_n * den_n)
+    )
+    return xc, t, one_minus_t2, sigmoid(xc), sigmoid(-xc)
+
+
+@activation(
+    name="mish", aliases=(), params={},
+    formula="x·tanh(softplus(x))", derivative="tanh(sp(x)) + x·σ(x)·sech²(sp(x))",
+    output_range=Interval(-0.30884341301725043, inf, lo_closed=True), zero_centered=False,
+    monotonic=False, smoothness="C^inf", kinks=(), kink_convention="none: smooth everywhere",
+    vanishing_gradient="negative side", dying_units="no",
+    use="hidden layers of detection CNNs (YOLOv4)",
+    limitations="costlier than relu/silu; non-monotonic dip (min −0.309 at x ≈ −1.19)",
+    source="Misra 2019",
+)
+class Mish:
+    def value(x):
+        xc, t, _, _, _ = _mish_parts(x)
+        return where(x > 800, x, xc * t)
+
+    def grad(x):
+        xc, t, omt2, s, _ = _mish_parts(x)
+        return taylor(t + xc * omt2 * s, xc, 0.0, "mish'")
+
+    def grad2(x):
+        xc, t, omt2, s, sneg = _mish_parts(x)
+        dt = omt2 * s
+        return taylor(dt * (2.0 + xc * (sneg - 2.0 * t * s)), xc, 0.0, "mish''")
+
+
+# --- bounded and rational ------------------------------------------------------------------
+
+
+def _inv1p_abs(x):
+    return 1.0 / (1.0 + np.abs(np.clip(x, -_MAX, _MAX)))
+
+
+@activation(
+    name="softsign", aliases=(), params={},
+    formula="x / (1 + |x|)", derivative="1 / (1 + |x|)²",
+    output_range=Interval(-1, 1), zero_centered=True, monotonic=True, smoothness="C^1",
+    kinks=(0.0,), kink_convention="f'' jumps at 0; softsign''(0) = 0 (sign(0) = 0)",
+    vanishing_gradient="yes (less)", dying_units="no",
+    use="a cheaper tanh; saturates polynomially, not exponentially",
+    limitations="still saturates, slowly: |f'| < 1e-3 beyond |x| ≈ 31",
+    source="Bergstra et al. 2009; Glorot & Bengio 2010",
+)
+class Softsign:
+    def value(x):
+        xs = np.clip(x, -_MAX, _MAX)
+        return xs / (1.0 + np.abs(xs))
+
+    def grad(x):
+        return _inv1p_abs(x) ** 2
+
+    def grad2(x):
+        return -2.0 * np.sign(x) * _inv1p_abs(x) ** 3
+
+
+@activation(
+    name="logsigmoid", aliases=("log_sigmoid",), params={},
+    formula="log σ(x) = −softplus(−x)", derivative="σ(−x) = 1 − σ(x)",
+    output_range=Interval(-inf, 0), zero_centered=False, monotonic=True, smoothness="C^inf",
+    kinks=(), kink_convention="none: smooth everywhere",
+    vanishing_gradient="positive side", dying_units="no",
+    use="log-probabilities for binary losses (numerically stable BCE)",
+    limitations="rarely a hidden activation: unbounded below, saturates above",
+    source="log of the logistic function",
+)
+class LogSigmoid:
+    def value(x):
+        return -softplus(-x)
+
+    def grad(x):
+        return sigmoid(-x)
+
+    def grad2(x):
+        return -dsigmoid(x)
+
+
+@activation(
+    name="squareplus", aliases=(), params={"b": Param(4.0, "curvature near 0; b → 0 gives relu", "> 0")},
+    formula="(x + √(x² + b)) / 2", derivative="(1 + x/√(x² + b)) / 2",
+    output_range=Interval(0, inf), zero_centered=False, monotonic=True, smoothness="C^inf",
+    kinks=(), kink_convention="none: smooth everywhere",
+    vanishing_gradient="negative side", dying_units="no",
+    use="a softplus without exp or log: only a square root",
+    limitations="gradient fades slowly (like 1/x²) for negative inputs",
+    source="Barron 2021",
+    notes="for x < 0 computed as b/(2(√(x²+b) − x)), which does not cancel",
+)
+class Squareplus:
+    # r = √(x² + b); for x < 0, x + r = b/(r − x) avoids cancelling.
+    def value(x, b):
+        xs = np.clip(x, -_MAX, _MAX)
+        r = np.hypot(xs, np.sqrt(b))
+        neg = (0.5 * b / r) / (1.0 + np.abs(xs) / r)
+        return where(x < 0, np.where(x == -inf, 0.0, neg), 0.5 * x + 0.5 * r)
+
+    def grad(x, b):
+        xs = np.clip(x, -_MAX, _MAX)
+        r = np.hypot(xs, np.sqrt(b))
+        neg = (0.5 * b / r) / r / (1.0 + np.abs(xs) / r)
+        return where(x < 0, neg, 0.5 + 0.5 * (xs / r))
+
+    def grad2(x, b):
+        r = np.hypot(np.clip(x, -_MAX, _MAX), np.sqrt(b))
+        return (0.5 * b / r) / r / r
+
+
+# --- piecewise linear ----------------------------------------------------------------------
+
+
+@activation(
+    name="hardsigmoid", aliases=("hard_sigmoid",), params={},
+    formula="relu6(x + 3) / 6", derivative="1/6 if −3 < x < 3 else 0",
+    output_range=Interval(0, 1, True, True), zero_centered=False, monotonic=True,
+    smoothness="C^0", kinks=(-3.0, 3.0), kink_convention="hardsigmoid'(±3) = 0 (PyTorch)",
+    vanishing_gradient="no", dying_units="yes",
+    use="a cheap sigmoid for mobile networks (MobileNetV3 gates)",
+    limitations="zero gradient outside (−3, 3)",
+    source="Howard et al. 2019 (MobileNetV3); PyTorch's definition",
+)
+class HardSigmoid:
+    def value(x):
+        return where(x <= -3, 0.0, where(x >= 3, 1.0, (np.clip(x, -3, 3) + 3.0) / 6.0))
+
+    def grad(x):
+        return _step(np.abs(x) < 3, 1.0 / 6.0)
+
+    def grad2(x):
+        return _zeros(x)
+
+
+@activation(
+    name="hardswish", aliases=("hard_swish",), params={},
+    formula="x·relu6(x + 3) / 6", derivative="0 if x ≤ −3; (2x + 3)/6 if −3 < x < 3; 1 if x ≥ 3",
+    output_range=Interval(-0.375, inf, lo_closed=True), zero_centered=False, monotonic=False,
+    smoothness="C^0", kinks=(-3.0, 3.0),
+    kink_convention="hardswish'(−3) = 0, hardswish'(3) = 1 (PyTorch)",
+    vanishing_gradient="no", dying_units="yes",
+    use="a cheap swish for mobile networks (MobileNetV3)",
+    limitations="zero gradient below −3; a dip to −0.375 at x = −1.5",
+    source="Howard et al. 2019 (MobileNetV3)",
+)
+class HardSwish:
+    def value(x):
+        xm = np.clip(x, -3.0, 3.0)
+        return where(x <= -3, 0.0, where(x >= 3, x, xm * (xm + 3.0) / 6.0))
+
+    def grad(x):
+        xm = np.clip(x, -3.0, 3.0)
+        return where(x <= -3, 0.0, where(x >= 3, 1.0, (2.0 * xm + 3.0) / 6.0))
+
+    def grad2(x):
+        return _step(np.abs(x) < 3, 1.0 / 3.0)
+
+
+@activation(
+    name="hardtanh", aliases=("hard_tanh",),
+    params={"min": Param(-1.0, "lower clip value"), "max": Param(1.0, "upper clip value")},
+    formula="min(max(x, min), max)", derivative="1 if min < x < max else 0",
+    output_range=lambda p: Interval(p["min"], p["max"], True, True),
+    zero_centered=lambda p: p["min"] == -p["max"], monotonic=True, smoothness="C^0",
+    kinks=lambda p: (p["min"], p["max"]),
+    kink_convention="hardtanh'(min) = hardtanh'(max) = 0 (PyTorch)",
+    vanishing_gradient="no", dying_units="yes",
+    use="a cheap tanh; bounded outputs",
+    limitations="zero gradient outside (min, max)",
+    source="Collobert 2004",
+    validate=lambda p: None if p["min"] < p["max"] else f"min ({p['min']:g}) must be below max ({p['max']:g})",
+)
+class HardTanh:
+    def value(x, min, max):  # noqa: A002  (PyTorch's parameter names)
+        return np.clip(x, min, max)
+
+    def grad(x, min, max):  # noqa: A002
+        return _step((x > min) & (x < max))
+
+    def grad2(x, min, max):  # noqa: A002
+        return _zeros(x)
+
+
+@activation(
+    name="relu6", aliases=(), params={},
+    formula="min(max(0, x), 6)", derivative="1 if 0 < x < 6 else 0",
+    output_range=Interval(0, 6, True, True), zero_centered=False, monotonic=True,
+    smoothness="C^0", kinks=(0.0, 6.0), kink_convention="relu6'(0) = relu6'(6) = 0 (PyTorch)",
+    vanishing_gradient="no", dying_units="yes",
+    use="mobile networks with low-precision arithmetic (MobileNet)",
+    limitations="zero gradient outside (0, 6)",
+    source="Krizhevsky 2010; Howard et al. 2017 (MobileNet)",
+)
+class ReLU6:
+    def value(x):
+        return where(x > 0, np.minimum(x, 6.0), 0.0)
+
+    def grad(x):
+        return _step((x > 0) & (x < 6))
+
+    def grad2(x):
+        return _zeros(x)
+
+
+@activation(
+    name="softshrink", aliases=(), params={"lambd": Param(0.5, "half-width of the dead zone", ">= 0")},
+    formula="x − λ if x > λ; x + λ if x < −λ; else 0", derivative="1 if |x| > λ else 0",
+    output_range=Interval(-inf, inf), zero_centered=True, monotonic=True, smoothness="C^0",
+    kinks=lambda p: (-p["lambd"], p["lambd"]),
+    kink_convention="0 on the closed [−λ, λ] (PyTorch)",
+    vanishing_gradient="no", dying_units="no",
+    use="sparse coding and denoising (soft thresholding, ISTA)",
+    limitations="zero gradient inside [−λ, λ]",
+    source="Donoho 1995 (soft thresholding)",
+)
+class SoftShrink:
+    def value(x, lambd):
+        return where(x > lambd, x - lambd, where(x < -lambd, x + lambd, 0.0))
+
+    def grad(x, lambd):
+        return _step(np.abs(x) > lambd)
+
+    def grad2(x, lambd):
+        return _zeros(x)
+
+
+@activation(
+    name="hardshrink", aliases=(), params={"lambd": Param(0.5, "half-width of the dead zone", ">= 0")},
+    formula="x if |x| > λ else 0", derivative="1 if |x| > λ else 0",
+    output_range=Interval(-inf, inf), zero_centered=True, monotonic=True, smoothness="discontinuous",
+    kinks=lambda p: (-p["lambd"], p["lambd"]),
+    kink_convention="0 on the closed [−λ, λ] (PyTorch); f jumps at ±λ",
+    vanishing_gradient="no", dying_units="no",
+    use="sparse coding (hard thresholding)",
+    limitations="discontinuous at ±λ; zero gradient inside [−λ, λ]",
+    source="Donoho & Johnstone 1994 (hard thresholding)",
+)
+class HardShrink:
+    def value(x, lambd):
+        return where(np.abs(x) > lambd, x, 0.0)
+
+    def grad(x, lambd):
+        return _step(np.abs(x) > lambd)
+
+    def grad2(x, lambd):
+        return _zeros(x)
+
+
+# --- the rest ------------------------------------------------------------------------------
+
+
+@activation(
+    name="tanhshrink", aliases=(), params={},
+    formula="x − tanh(x)", derivative="tanh²(x)",
+    output_range=Interval(-inf, inf), zero_centered=True, monotonic=True, smoothness="C^inf",
+    kinks=(), kink_convention="none: smooth everywhere",
+    vanishing_gradient="no", dying_units="no",
+    use="sparse coding; rarely a hidden activation",
+    limitations="flat near 0 (f' = tanh² ≈ x²): small inputs get almost no gradient",
+    source="PyTorch's Tanhshrink",
+    notes="near 0 computed from its Taylor series (x³/3 − 2x⁵/15 + ...), not by subtraction",
+)
+class TanhShrink:
+    def value(x):
+        return taylor(x - np.tanh(x), x, 0.0, "tanhshrink")
+
+    def grad(x):
+        return np.tanh(x) ** 2
+
+    def grad2(x):
+        return 2.0 * np.tanh(x) * sech2(x)
+
+
+def _snake_ax(x, a):
+    """a·x as hi + lo; 0 where x is not finite or a·x overflows (the callers fill those)."""
+    xf = np.where(np.abs(x) <= _MAX / max(a, 1.0), x, 0.0)
+    if a == 1.0:
+        return xf, np.zeros_like(xf)
+    # two_prod's splitting overflows above ~1e300: scale by a power of two, which is exact.
+    big = np.abs(xf) > 1e290
+    ph, pl = two_prod(np.where(big, xf * 2.0**-100, xf), a)
+    scale = np.where(big, 2.0**100, 1.0)
+    return ph * scale, pl * scale
+
+
+@activation(
+    name="snake", aliases=(), params={"a": Param(1.0, "frequency", "> 0")},
+    formula="x + sin²(a·x)/a", derivative="1 + sin(2a·x) = 2·sin²(a·x + π/4)",
+    output_range=Interval(-inf, inf), zero_centered=False, monotonic=True, smoothness="C^inf",
+    kinks=(), kink_convention="none: smooth everywhere",
+    vanishing_gradient="no", dying_units="no",
+    use="periodic signals (audio: BigVGAN, DAC vocoders)",
+    limitations="f' touches 0 at x = −π/(4a) + kπ/a; f' and f'' oscillate forever",
+    source="Liu Ziyin et al. 2020",
+    notes="f' computed as 2·sin²(ax + π/4) with ax + π/4 carried as hi + lo",
+)
+class Snake:
+    # sin and cos of hi + lo in full: for |x| > 2^53 the low part is not small.
+    def value(x, a):
+        ph, pl = _snake_ax(x, a)
+        s = np.sin(ph) * np.cos(pl) + np.cos(ph) * np.sin(pl)
+        return np.where(np.isfinite(x), x + s * s / a, x)
+
+    def grad(x, a):
+        ph, pl = _snake_ax(x, a)
+        h, e = two_sum(ph, _PI4[0])
+        lo = e + pl + _PI4[1]
+        s = np.sin(h) * np.cos(lo) + np.cos(h) * np.sin(lo)
+        return np.where(np.isfinite(x), 2.0 * s * s, np.nan)
+
+    def grad2(x, a):
+        # cos(2θ) = (cos θ − sin θ)(cos θ + sin θ), θ = ax: 2ax itself may overflow.
+        ph, pl = _snake_ax(x, a)
+        s = np.sin(ph) * np.cos(pl) + np.cos(ph) * np.sin(pl)
+        c = np.cos(ph) * np.cos(pl) - np.sin(ph) * np.sin(pl)
+        return np.where(np.isfinite(x), 2.0 * a * (c - s) * (c + s), np.nan)
+
+
+@activation(
+    name="squared_relu", aliases=("relu2", "relu_squared"), params={},
+    formula="max(0, x)²", derivative="2·max(0, x)",
+    output_range=Interval(0, inf, lo_closed=True), zero_centered=False, monotonic=True,
+    smoothness="C^1", kinks=(0.0,), kink_convention="f''(0) = 0 (the x ≤ 0 side)",
+    vanishing_gradient="no", dying_units="yes",
+    use="transformer MLPs (Primer); sparse, sharper than relu",
+    limitations="dies like relu for x < 0; unbounded growth of f' for large x",
+    source="So et al. 2021 (Primer)",
+)
+class SquaredReLU:
+    def value(x):
+        r = np.clip(x, 0.0, 1.3407807929942596e154)  # beyond, r² overflows: the answer is inf
+        return where(x > 1.3407807929942596e154, inf, r * r)
+
+    def grad(x):
+        return mul(where(x > 0, x, 0.0), 2.0)
+
+    def grad2(x):
+        return _step(x > 0, 2.0)

@@ -1,0 +1,125 @@
+"""Stable building blocks for the catalog, float64 numpy only.
+
+- double-double pieces (`two_sum`, `two_prod`, `scaled`): a product like beta*x carried as
+  hi + lo, so that exp of a large argument does not amplify its rounding error;
+- the logistic family in forms that never overflow and keep relative accuracy in both tails;
+- `taylor`: a local expansion used next to the zeros of a derivative, where the closed form
+  would subtract two nearly equal numbers.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from actcli.core._taylor import EXPANSIONS
+
+_SPLIT = 134217729.0  # 2**27 + 1, Dekker's splitter
+_SPLIT_MAX = 1e300  # beyond this, a*_SPLIT overflows; callers clip well below it
+
+
+def two_sum(a: np.ndarray, b: np.ndarray | float) -> tuple[np.ndarray, np.ndarray]:
+    """s + e == a + b exactly (Knuth)."""
+    s = a + b
+    bb = s - a
+    return s, (a - (s - bb)) + (b - bb)
+
+
+def _split(a: np.ndarray | float) -> tuple[np.ndarray, np.ndarray]:
+    c = _SPLIT * a
+    hi = c - (c - a)
+    return hi, a - hi
+
+
+def two_prod(a: np.ndarray, b: np.ndarray | float) -> tuple[np.ndarray, np.ndarray]:
+    """p + e == a * b exactly (Dekker), for |a|, |b| below 1e300 and no underflow."""
+    p = a * b
+    ah, al = _split(a)
+    bh, bl = _split(b)
+    return p, ((ah * bh - p) + ah * bl + al * bh) + al * bl
+
+
+def scaled(x: np.ndarray, c: float) -> tuple[np.ndarray, np.ndarray]:
+    """c*x as hi + lo. Exact, and free when c is a power of two."""
+    if c == 1.0:
+        return x, np.zeros_like(x)
+    return two_prod(x, c)
+
+
+def mul(x: np.ndarray, c: float) -> np.ndarray:
+    """c*x, saturating to ±inf without an overflow warning when the true product overflows."""
+    if abs(c) <= 1.0:
+        return x * c
+    out = np.copysign(np.inf, x) * np.copysign(1.0, c)
+    np.multiply(x, c, out=out, where=np.abs(x) <= np.finfo(np.float64).max / abs(c))
+    return out
+
+
+def where(cond: np.ndarray, a: np.ndarray | float, b: np.ndarray | float) -> np.ndarray:
+    """np.where that always returns a fresh float64 array."""
+    return np.where(cond, a, b).astype(np.float64, copy=False)
+
+
+# --- the logistic family -------------------------------------------------------------------
+# e = exp(-|z|) never overflows; every form below is a ratio of positive terms in e.
+
+
+def sigmoid(z: np.ndarray) -> np.ndarray:
+    """σ(z) = 1/(1 + e^-z)."""
+    e = np.exp(-np.abs(z))
+    return np.where(z >= 0, 1.0, e) / (1.0 + e)
+
+
+def dsigmoid(z: np.ndarray) -> np.ndarray:
+    """σ'(z) = e/(1 + e)^2 with e = exp(-|z|); not σ(1 - σ), which is 0 for z > 37."""
+    e = np.exp(-np.abs(z))
+    return e / ((1.0 + e) * (1.0 + e))
+
+
+def d2sigmoid(z: np.ndarray) -> np.ndarray:
+    """σ''(z) = σ'(z)(1 - 2σ(z)) = -σ'(z) tanh(z/2): no cancellation near 0."""
+    return -dsigmoid(z) * np.tanh(0.5 * z)
+
+
+def sigmoid_dd(zh: np.ndarray, zl: np.ndarray) -> np.ndarray:
+    """σ(zh + zl) for a tiny zl: σ(zh)(1 + σ(-zh) zl), since (log σ)' = σ(-z)."""
+    s = sigmoid(zh)
+    return s + s * sigmoid(-zh) * zl
+
+
+def dsigmoid_dd(zh: np.ndarray, zl: np.ndarray) -> np.ndarray:
+    """σ'(zh + zl) for a tiny zl, since (log σ')' = -tanh(z/2)."""
+    d = dsigmoid(zh)
+    return d - d * np.tanh(0.5 * zh) * zl
+
+
+def softplus(z: np.ndarray) -> np.ndarray:
+    """log(1 + e^z) = max(z, 0) + log1p(e^-|z|)."""
+    return np.maximum(z, 0.0) + np.log1p(np.exp(-np.abs(z)))
+
+
+def sech2(z: np.ndarray) -> np.ndarray:
+    """sech²(z) = 4e/(1 + e)² with e = exp(-2|z|); not 1 - tanh², which is 0 beyond |z| = 19."""
+    e = np.exp(-2.0 * np.minimum(np.abs(z), 800.0))
+    return 4.0 * e / ((1.0 + e) * (1.0 + e))
+
+
+# --- local expansions next to zeros -------------------------------------------------------
+
+
+def taylor(y: np.ndarray, zh: np.ndarray, zl: np.ndarray | float, key: str) -> np.ndarray:
+    """Replace y by the stored Taylor expansion `key` wherever z = zh + zl is inside its window.
+
+    Each expansion is centred on a point c = c_hi + c_lo (a zero of the function, usually),
+    so d = (zh - c_hi) + (zl - c_lo) is exact to rounding and the sum keeps full relative
+    accuracy right down to the zero.
+    """
+    for c_hi, c_lo, radius, coeffs in EXPANSIONS.get(key, ()):
+        inside = np.abs(zh - c_hi) <= radius
+        if not inside.any():
+            continue
+        d = (zh[inside] - c_hi) + ((zl[inside] if np.ndim(zl) else zl) - c_lo)
+        acc = np.full_like(d, coeffs[-1])
+        for c in coeffs[-2::-1]:
+            acc = acc * d + c
+        y[inside] = acc
+    return y
