@@ -16,6 +16,7 @@ from actcli.core.numerics import (
     d2sigmoid,
     dsigmoid,
     dsigmoid_dd,
+    erfcx,
     mul,
     scaled,
     sech2,
@@ -262,25 +263,19 @@ class CELU:
 
 
 def _gelu_parts(x):
-    """(Φ(x), φ(x)) for the clamped x, each to a few ULP in both tails.
+    """(x clamped, Φ(x), φ(x), x² as hi, lo), each to about 1 ULP in both tails.
 
-    For x < 0, Φ(x) = ½·erfc(t) with t = −x/√2 = ½·erfcx(t)·e^(−x²/2): scipy's erfc loses
-    hundreds of ULP in the tail, its erfcx does not, and x² is carried as hi + lo.
+    With t = |x|/√2 carried as hi + lo: the tail ½·erfc(t) = ½·erfcx(t)·e^(−x²/2), with x²
+    also carried as hi + lo, is Φ(x) for x < 0 and 1 − Φ(x) for x >= 0.
     """
-    from scipy.special import erfc, erfcx
-
-    xc = np.clip(x, -40.0, 40.0)
+    xc = np.clip(x, -39.0, 39.0)  # beyond, Φ and φ have under- or overflowed to 0 or 1
     sh, sl = two_prod(xc, xc)
     gauss = np.exp(-0.5 * sh) * (1.0 - 0.5 * sl)  # e^(−x²/2)
     phi = _INV_SQRT_2PI * gauss
-    th, tl = two_prod(-xc, _SQRT1_2[0])
-    tl = tl - xc * _SQRT1_2[1]
-    neg = xc < 0
-    # (log erfcx)'(t) = 2t − 2/(√π·erfcx(t)) corrects erfcx for the low part of t.
-    ex = erfcx(np.where(neg, th, 0.0))
-    ex = ex + ex * tl * (2.0 * th - 1.1283791670955126 / ex)
-    upper = 0.5 * erfc(np.where(neg, 0.0, -th))  # Q(x) = 1 − Φ(x) for x >= 0, at most ½
-    big_phi = np.where(neg, 0.5 * ex * gauss, 1.0 - upper)
+    th, tl = two_prod(np.abs(xc), _SQRT1_2[0])
+    tl = tl + np.abs(xc) * _SQRT1_2[1]
+    tail = 0.5 * erfcx(th, tl) * gauss
+    big_phi = np.where(xc < 0, tail, 1.0 - tail)
     return xc, big_phi, phi, sh, sl
 
 
@@ -297,7 +292,7 @@ def _gelu_parts(x):
 class GELU:
     def value(x):
         xc, big_phi, _, _, _ = _gelu_parts(x)
-        return where(x > 40, x, xc * big_phi)
+        return np.where(x < 0, xc, x) * big_phi
 
     def grad(x):
         xc, big_phi, phi, _, _ = _gelu_parts(x)
@@ -786,11 +781,16 @@ class Snake:
         return np.where(np.isfinite(x), 2.0 * s * s, np.nan)
 
     def grad2(x, a):
-        # cos(2θ) = (cos θ − sin θ)(cos θ + sin θ), θ = ax: 2ax itself may overflow.
+        # cos(2ax) of 2ax = 2ph + 2pl (exact doubling), while 2ph does not overflow.
         ph, pl = _snake_ax(x, a)
+        small = np.abs(ph) < _MAX / 2
+        h, lo = np.where(small, 2.0 * np.where(small, ph, 0.0), 0.0), 2.0 * pl
+        c2 = np.cos(h) * np.cos(lo) - np.sin(h) * np.sin(lo)
+        # cos(2θ) = (cos θ − sin θ)(cos θ + sin θ) where it would.
         s = np.sin(ph) * np.cos(pl) + np.cos(ph) * np.sin(pl)
         c = np.cos(ph) * np.cos(pl) - np.sin(ph) * np.sin(pl)
-        return np.where(np.isfinite(x), 2.0 * a * (c - s) * (c + s), np.nan)
+        c2 = np.where(small, c2, (c - s) * (c + s))
+        return np.where(np.isfinite(x), 2.0 * a * c2, np.nan)
 
 
 @activation(

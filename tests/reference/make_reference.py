@@ -13,7 +13,7 @@ How to run
 ----------
     python tests/reference/make_reference.py          # from the repository root
 
-Only mpmath, numpy and the standard library are used.  Runtime is a few minutes
+Only mpmath, numpy and the standard library are used.  Runtime is about a minute
 on 2 cores (two worker processes).  The output is deterministic: fixed point
 sets, no randomness, and the zip archive is written with fixed timestamps, so
 the same bytes are produced on every run (given the same numpy/zlib).
@@ -28,15 +28,20 @@ Method
   Each quantity is evaluated at working precision p = 80 digits and at 2p; if
   the two results do not agree to 30 significant digits (or do not round to the
   same float64/float32 values) p is doubled and the comparison repeated, up to
-  p = 2560 (2p = 5120 digits).  Two exact zeros count as agreement.  This guards
-  against cancellation (e.g. tanhshrink(1e-300) = x - tanh x needs ~1300 digits).
+  p = 2560 (2p = 5120 digits).  Two exact zeros count as agreement only if the
+  result is still exactly 0 at 5120 digits (x - tanh x is exactly 0 at both 80
+  and 160 digits when x = 1e-100).  This guards against cancellation (e.g.
+  tanhshrink(1e-300) = x - tanh x needs ~640 digits).  It cannot see a term
+  that is absorbed identically at p and 2p; the formulas avoid that (exact
+  products, exact argument of exp in gelu_tanh).
 * The 2p result is rounded ONCE to the target format with IEEE round-half-even,
   including gradual underflow (subnormals) and overflow to +-inf, using integer
   arithmetic on the mpf mantissa (no double rounding through float64 for float32).
 * Masks ``normal_*`` say whether the TRUE result is a finite normal number of the
   target format (computed from the mpf: |v| >= smallest normal and the rounded
-  value is finite; an exact 0 is not normal).  Masks ``zero_*`` say whether the
-  true result is exactly 0.
+  value is finite; an exact 0 is not normal).  Extra masks ``zero_*`` say
+  whether the true result is exactly 0 (e.g. relu(-1), hardtanh'' anywhere),
+  so tests can also check exact zeros.
 * Kinks use PyTorch autograd's conventions for the derivative at the kink; f''
   at a kink is taken from the same side as f'.  At x = -0.0 the reference is
   computed at 0 (mpmath has no signed zero).
@@ -72,23 +77,27 @@ INF, NAN = math.inf, math.nan
 # mpmath building blocks (all evaluated at the current mp precision)
 # --------------------------------------------------------------------------
 
+def _neg_abs(z):
+    """-|z| without rounding (mpmath rounds even a negation to the working
+    precision, and exp() of a huge argument amplifies that rounding)."""
+    return z if z < 0 else mp.fneg(z, exact=True)
+
+
 def sigm(z):
     """Logistic 1/(1+e^-z), without overflow/cancellation for either sign."""
-    if z >= 0:
-        return 1 / (1 + mp.exp(-z))
-    e = mp.exp(z)
-    return e / (1 + e)
+    e = mp.exp(_neg_abs(z))
+    return 1 / (1 + e) if z >= 0 else e / (1 + e)
 
 
 def dsigm(z):
     """sigma(z) * sigma(-z) = sigma'(z), computed without cancellation."""
-    e = mp.exp(-abs(z))
+    e = mp.exp(_neg_abs(z))
     return e / (1 + e) ** 2
 
 
 def softplus0(z):
     """log(1 + e^z) = max(z, 0) + log1p(e^-|z|)."""
-    return (z if z > 0 else 0) + mp.log1p(mp.exp(-abs(z)))
+    return (z if z > 0 else 0) + mp.log1p(mp.exp(_neg_abs(z)))
 
 
 def npdf(x):
@@ -212,13 +221,20 @@ def gelu():
 def gelu_tanh():
     k0 = mpf(0.7978845608028654)      # float64 sqrt(2/pi)
     k1 = mpf(0.044715)
-    # f = 0.5 x (1 + tanh u) = x sigma(2u),  u = k0 (x + k1 x^3)
-    u = lambda x: k0 * (x + k1 * x ** 3)
+    # f = 0.5 x (1 + tanh u) = x sigma(2u),  u = k0 (x + k1 x^3).
+    # u and 2u are formed exactly: for |x| > ~1e30 the sum x + k1 x^3 needs
+    # more bits than the working precision, and exp(2u) amplifies any rounding
+    # of u (this only changes results that are far outside the float range).
+    ex = dict(exact=True)
+
+    def u(x):
+        x3 = mp.fmul(x, mp.fmul(x, x, **ex), **ex)
+        return mp.fmul(k0, mp.fadd(x, mp.fmul(k1, x3, **ex), **ex), **ex)
     du = lambda x: k0 * (1 + 3 * k1 * x ** 2)
     d2u = lambda x: 6 * k0 * k1 * x
-    g = lambda x: dsigm(2 * u(x))     # sigma(2u) sigma(-2u)
-    return Fn(lambda x: x * sigm(2 * u(x)),
-              lambda x: sigm(2 * u(x)) + 2 * x * du(x) * g(x),
+    g = lambda x: dsigm(mp.ldexp(u(x), 1))     # sigma(2u) sigma(-2u)
+    return Fn(lambda x: x * sigm(mp.ldexp(u(x), 1)),
+              lambda x: sigm(mp.ldexp(u(x), 1)) + 2 * x * du(x) * g(x),
               lambda x: g(x) * (4 * du(x) + 2 * x * d2u(x)
                                 - 4 * x * du(x) ** 2 * mp.tanh(u(x))),
               ((INF, 1, 0), (0, 0, 0)))
