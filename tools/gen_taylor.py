@@ -70,9 +70,10 @@ def zeros(f, lo, hi, steps=200):
     return found
 
 
-def expansion(f, c, radius, first=1):
-    """Coefficients of f around c, up to the degree where the tail is negligible."""
-    coeffs = mp.taylor(f, c, 60)
+def expansion(f, order, c, radius, first=1):
+    """Coefficients of f^(order) around c, up to the degree where the tail is negligible."""
+    b = mp.taylor(f, c, 48 + order)
+    coeffs = [mp.fprod(range(k + 1, k + order + 1)) * b[k + order] for k in range(len(b) - order)]
     lead = abs(coeffs[first]) * mp.mpf(radius) ** first
     degree = max(k for k in range(len(coeffs)) if abs(coeffs[k]) * mp.mpf(radius) ** k > lead * mp.mpf(2) ** -60)
     if degree >= len(coeffs) - 2:
@@ -117,7 +118,7 @@ def main() -> None:
             c_hi = float(c)
             c_mid = float(c - mp.mpf(c_hi))
             c_lo = float(c - mp.mpf(c_hi) - mp.mpf(c_mid))
-            entries.setdefault(key, []).append((c_hi, c_mid, c_lo, radius, expansion(d, c, radius)))
+            entries.setdefault(key, []).append((c_hi, c_mid, c_lo, radius, expansion(f, order, c, radius)))
     entries["tanhshrink"] = [(0.0, 0.0, 0.0, 1.0, tanhshrink_series(1.0))]
 
     lines = [

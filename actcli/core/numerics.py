@@ -100,9 +100,13 @@ def softplus(z: np.ndarray) -> np.ndarray:
 
 
 def sech2(z: np.ndarray) -> np.ndarray:
-    """sech²(z) = 4e/(1 + e)² with e = exp(-2|z|); not 1 - tanh², which is 0 beyond |z| = 19."""
+    """sech²(z) = 4e/(1 + e)² with e = exp(-2|z|); not 1 - tanh², which is 0 beyond |z| = 19.
+
+    Near 0, (1 − t)(1 + t) with t = tanh z is the better form: it never rounds above 1.
+    """
     e = np.exp(-2.0 * np.minimum(np.abs(z), 800.0))
-    return 4.0 * e / ((1.0 + e) * (1.0 + e))
+    t = np.tanh(z)
+    return np.where(np.abs(z) < 0.5, (1.0 - t) * (1.0 + t), 4.0 * e / ((1.0 + e) * (1.0 + e)))
 
 
 # --- local expansions next to zeros -------------------------------------------------------

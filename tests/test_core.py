@@ -1,0 +1,125 @@
+"""The registry and library API: names, specs, parameters, dtypes, kink conventions."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+import actcli
+from actcli.core.registry import parse_spec
+
+CATALOG = (
+    "sigmoid tanh relu leaky_relu linear elu selu celu gelu gelu_tanh silu softplus mish softsign "
+    "logsigmoid hardsigmoid hardswish hardtanh relu6 tanhshrink softshrink hardshrink squareplus "
+    "quick_gelu snake squared_relu"
+).split()
+
+
+def test_catalog_has_every_function_the_issue_lists() -> None:
+    assert set(CATALOG) <= set(actcli.names())
+    assert actcli.names()[:5] == ["sigmoid", "tanh", "relu", "leaky_relu", "linear"]
+
+
+@pytest.mark.parametrize(
+    "spec, name",
+    [("logistic", "sigmoid"), ("LReLU", "leaky_relu"), ("identity", "linear"), ("swish", "silu"),
+     ("Leaky-ReLU", "leaky_relu"), ("GELU", "gelu"), ("quick-gelu", "quick_gelu")],
+)
+def test_aliases_case_and_dashes(spec: str, name: str) -> None:
+    assert actcli.get(spec).name == name
+
+
+def test_every_declaration_is_complete() -> None:
+    for d in actcli.declarations():
+        for field in ("formula", "derivative", "kink_convention", "use", "limitations", "source"):
+            assert getattr(d, field).strip(), (d.name, field)
+        assert d.smoothness in {"C^0", "C^1", "C^inf", "discontinuous"} or d.smoothness.startswith("C^1 for")
+
+
+def test_parameters_from_spec_and_keywords() -> None:
+    a = actcli.get("leaky_relu:alpha=0.2")
+    assert a.params == {"alpha": 0.2} and a.label == "leaky_relu:alpha=0.2"
+    assert actcli.get("leaky_relu", alpha=0.2).value(-1.0) == -0.2
+    assert actcli.get("hardtanh:min=-2,max=2").value(np.array([-5.0, 5.0])).tolist() == [-2.0, 2.0]
+    assert actcli.get("leaky_relu").label == "leaky_relu"
+    assert parse_spec("hardtanh:min=-2, max=2") == ("hardtanh", {"min": -2.0, "max": 2.0})
+
+
+@pytest.mark.parametrize(
+    "spec, message",
+    [
+        ("sigmod", "unknown function 'sigmod'; did you mean 'sigmoid'?"),
+        ("leaky_relu:alhpa=0.2", "leaky_relu: unknown parameter 'alhpa'; did you mean 'alpha'?"),
+        ("relu:alpha=1", "relu: unknown parameter 'alpha' (parameters: none)"),
+        ("softplus:beta=0", "softplus: parameter beta=0 is not allowed (finite and > 0)"),
+        ("softplus:beta=-1", "softplus: parameter beta=-1 is not allowed (finite and > 0)"),
+        ("elu:alpha=nan", "elu: parameter alpha=nan is not allowed (finite and > 0)"),
+        ("hardtanh:min=2,max=1", "hardtanh: min (2) must be below max (1)"),
+        ("leaky_relu:alpha=x", "'leaky_relu:alpha=x': parameter alpha: 'x' is not a number"),
+        ("leaky_relu:alpha", "'leaky_relu:alpha': parameter 'alpha' needs a value, as in name=value"),
+    ],
+)
+def test_bad_specs_raise_clear_errors(spec: str, message: str) -> None:
+    with pytest.raises(actcli.ActivationError) as e:
+        actcli.get(spec)
+    assert str(e.value) == message
+
+
+def test_unknown_function_is_a_key_error_too() -> None:
+    with pytest.raises(KeyError):
+        actcli.get("nope")
+    with pytest.raises(ValueError):
+        actcli.get("nope")
+
+
+@pytest.mark.parametrize("name", CATALOG)
+def test_dtype_in_is_dtype_out(name: str) -> None:
+    act = actcli.get(name)
+    for order in range(3):
+        assert act.derivative(np.ones(3, np.float32), order).dtype == np.float32
+        assert act.derivative(np.ones(3), order).dtype == np.float64
+        assert act.derivative([1, 2, 3], order).dtype == np.float64
+        assert act.derivative(np.arange(3), order).dtype == np.float64
+        assert act.derivative(np.ones((2, 3), np.float32), order).shape == (2, 3)
+        assert np.ndim(act.derivative(1.5, order)) == 0
+
+
+def test_chunked_evaluation_matches_elementwise() -> None:
+    from actcli.core import kernels
+
+    x = np.linspace(-20, 20, 3 * kernels.CHUNK + 17)
+    act = actcli.get("gelu")
+    whole = act.grad(x)
+    parts = np.concatenate([act.grad(x[i : i + 1000]) for i in range(0, x.size, 1000)])
+    assert np.array_equal(whole, parts)
+
+
+# The derivative at each kink follows PyTorch autograd (issue 2).
+KINKS = [
+    ("relu", 0.0, 0.0), ("leaky_relu", 0.0, 0.01), ("leaky_relu:alpha=0.2", 0.0, 0.2),
+    ("elu", 0.0, 1.0), ("celu", 0.0, 1.0), ("celu:alpha=2", 0.0, 1.0),
+    ("selu", 0.0, 1.0507009873554804934193349852946 * 1.6732632423543772848170429916717),
+    ("hardtanh", -1.0, 0.0), ("hardtanh", 1.0, 0.0), ("hardtanh:min=-2,max=3", 3.0, 0.0),
+    ("relu6", 0.0, 0.0), ("relu6", 6.0, 0.0), ("hardsigmoid", -3.0, 0.0), ("hardsigmoid", 3.0, 0.0),
+    ("hardswish", -3.0, 0.0), ("hardswish", 3.0, 1.0),
+    ("softshrink", 0.5, 0.0), ("softshrink", -0.5, 0.0), ("hardshrink", 0.5, 0.0), ("hardshrink", -0.5, 0.0),
+]
+
+
+@pytest.mark.parametrize("spec, x, slope", KINKS)
+def test_kink_conventions(spec: str, x: float, slope: float) -> None:
+    assert actcli.get(spec).grad(x) == slope
+
+
+def test_kinks_are_declared_where_conventions_apply() -> None:
+    for spec, x, _ in KINKS:
+        assert x in actcli.get(spec).kinks, spec
+
+
+def test_library_import_costs_no_cli() -> None:
+    import subprocess
+    import sys
+
+    code = "import actcli, sys; actcli.get('gelu').grad(1.0); print(sorted(m for m in ('typer', 'rich', 'plotext', 'click') if m in sys.modules))"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[]"
