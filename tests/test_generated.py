@@ -19,3 +19,26 @@ def test_taylor_tables_are_current(tmp_path: Path) -> None:
     ))
     subprocess.run([sys.executable, str(copy)], check=True, capture_output=True)
     assert (tmp_path / "_taylor.py").read_text() == before, "run: python tools/gen_taylor.py"
+
+
+def test_readme_catalog_is_current() -> None:
+    sys.path.insert(0, str(ROOT / "tools"))
+    try:
+        import gen_docs
+    finally:
+        sys.path.pop(0)
+    text = (ROOT / "README.md").read_text()
+    assert gen_docs.START in text, "README.md lost its catalog markers"
+    assert gen_docs.render(text) == text, "run: python tools/gen_docs.py"
+
+
+def test_readme_and_package_examples_run() -> None:
+    import doctest
+
+    import actcli
+
+    for result in (
+        doctest.testfile(str(ROOT / "README.md"), module_relative=False),
+        doctest.testmod(actcli),
+    ):
+        assert result.failed == 0 and result.attempted > 0
