@@ -12,6 +12,7 @@ Run: python tools/gen_taylor.py  (needs mpmath; tests/test_generated.py checks t
 
 from __future__ import annotations
 
+import functools
 import sys
 from pathlib import Path
 
@@ -64,7 +65,7 @@ def zeros(f, lo, hi, steps=200):
     found = []
     xs = [mp.mpf(lo) + (mp.mpf(hi) - lo) * i / steps for i in range(steps + 1)]
     ys = [f(x) for x in xs]
-    for a, b, fa, fb in zip(xs, xs[1:], ys, ys[1:]):
+    for a, b, fa, fb in zip(xs, xs[1:], ys, ys[1:], strict=False):
         if fa == 0 or fa * fb < 0:
             found.append(mp.findroot(f, (a, b), solver="anderson"))
     return found
@@ -113,7 +114,7 @@ def tanhshrink_series(radius):
 def main() -> None:
     entries: dict[str, list[tuple]] = {}
     for key, (f, order, (lo, hi), radius) in SPECS.items():
-        d = (lambda f, order: (lambda x: mp.diff(f, x, order)))(f, order)
+        d = functools.partial(mp.diff, f, n=order)
         for c in zeros(d, lo, hi):
             c_hi = float(c)
             c_mid = float(c - mp.mpf(c_hi))

@@ -92,7 +92,7 @@ def probe(act: Activation, span: float = 100.0, n: int = 400_001) -> Probe:
 
 def vanishing_claim(p: Probe) -> str:
     """The vanishing-gradient cell that the measurements support (see registry's docs)."""
-    left, right = (None if dead else s for s, dead in zip(p.saturation, p.dead))
+    left, right = (None if dead else s for s, dead in zip(p.saturation, p.dead, strict=True))
     if left is not None and right is not None:
         return "yes" if p.max_slope < 1 else "yes (less)"
     if left is not None:

@@ -17,6 +17,7 @@ from actcli.core.numerics import (
     dsigmoid,
     dsigmoid_dd,
     erfcx,
+    exp_neg_abs,
     mul,
     scaled,
     sech2,
@@ -56,6 +57,20 @@ def _step(cond: np.ndarray, a: float = 1.0, b: float = 0.0) -> np.ndarray:
     return where(cond, a, b)
 
 
+def _inside(x, out, lo, hi, slope=1.0):
+    """slope on the open (lo, hi), 0 elsewhere: the PyTorch convention at the ends."""
+    np.greater(x, lo, out=out)
+    out *= x < hi
+    if slope != 1.0:
+        out *= slope
+    return out
+
+
+def _outside(x, out, lambd):
+    """1 where |x| > λ, 0 on the closed [−λ, λ]."""
+    return np.greater(np.abs(x), lambd, out=out)
+
+
 # --- the seed five -------------------------------------------------------------------------
 
 
@@ -72,14 +87,14 @@ def _step(cond: np.ndarray, a: float = 1.0, b: float = 0.0) -> np.ndarray:
     notes="good for binary output, slow to train in hidden layers",
 )
 class Sigmoid:
-    def value(x):
-        return sigmoid(x)
+    def value(x, out):
+        return sigmoid(x, out)
 
-    def grad(x):
-        return dsigmoid(x)
+    def grad(x, out):
+        return dsigmoid(x, out)
 
-    def grad2(x):
-        return d2sigmoid(x)
+    def grad2(x, out):
+        return d2sigmoid(x, out)
 
 
 @activation(
@@ -94,14 +109,17 @@ class Sigmoid:
     notes="zero-centred, better gradient flow than sigmoid (max slope 1, not 0.25)",
 )
 class Tanh:
-    def value(x):
-        return np.tanh(x)
+    def value(x, out):
+        return np.tanh(x, out=out)
 
-    def grad(x):
-        return sech2(x)
+    def grad(x, out):
+        return sech2(x, out)
 
-    def grad2(x):
-        return -2.0 * np.tanh(x) * sech2(x)
+    def grad2(x, out):
+        out = sech2(x, out)
+        out *= np.tanh(x)
+        out *= -2.0
+        return out
 
 
 @activation(
@@ -117,14 +135,15 @@ class Tanh:
     notes="fast and simple, the most used; " + _DYING_NOTE,
 )
 class ReLU:
-    def value(x):
-        return where(x > 0, x, 0.0)
+    def value(x, out):
+        return np.maximum(x, 0.0, out=out)
 
-    def grad(x):
-        return _step(x > 0)
+    def grad(x, out):
+        return np.greater(x, 0.0, out=out)
 
-    def grad2(x):
-        return _zeros(x)
+    def grad2(x, out):
+        out.fill(0.0)
+        return out
 
 
 @activation(
@@ -141,14 +160,21 @@ class ReLU:
     notes="keeps a small slope α for x < 0, so units never stop learning",
 )
 class LeakyReLU:
-    def value(x, alpha):
-        return where(x > 0, x, mul(x, alpha))
+    def value(x, out, alpha):
+        if alpha > 1:
+            return where(x > 0, x, mul(x, alpha))
+        np.multiply(x, alpha, out=out)
+        return np.maximum(out, x, out=out)  # max(x, αx) is x for x > 0, αx below, as α <= 1
 
-    def grad(x, alpha):
-        return _step(x > 0, 1.0, alpha)
+    def grad(x, out, alpha):
+        np.greater(x, 0.0, out=out)
+        out *= 1.0 - alpha
+        out += alpha
+        return out
 
-    def grad2(x, alpha):
-        return _zeros(x)
+    def grad2(x, out, alpha):
+        out.fill(0.0)
+        return out
 
 
 @activation(
@@ -163,23 +189,43 @@ class LeakyReLU:
     notes="only for a regression output layer",
 )
 class Linear:
-    def value(x):
-        return x.copy()
+    def value(x, out):
+        np.copyto(out, x)
+        return out
 
-    def grad(x):
-        return np.ones_like(x)
+    def grad(x, out):
+        out.fill(1.0)
+        return out
 
-    def grad2(x):
-        return _zeros(x)
+    def grad2(x, out):
+        out.fill(0.0)
+        return out
 
 
 # --- the exponential linear family ---------------------------------------------------------
 
 
-def _elu_parts(x, alpha):
-    """(alpha·expm1(x), alpha·exp(x)) on the x <= 0 side; x is clamped where both saturate."""
-    xn = np.clip(x, -800.0, 0.0)
-    return alpha * np.expm1(xn), alpha * np.exp(xn)
+def _elu_value(x, out, alpha, scale=1.0):
+    """scale·(x if x > 0 else α·(e^x − 1)), as α·expm1(min(x, 0)) + max(x, 0)."""
+    t = np.minimum(x, 0.0)
+    np.expm1(t, out=t)
+    t *= alpha
+    if scale != 1.0:
+        t *= scale
+        return np.add(t, mul(np.maximum(x, 0.0), scale), out=out)
+    np.maximum(x, 0.0, out=out)
+    return np.add(out, t, out=out)
+
+
+def _elu_grad(x, out, alpha, scale=1.0, positive=None):
+    """scale·α·e^x for x <= 0 (PyTorch's side at the kink), `positive` (default scale) above."""
+    np.minimum(x, 0.0, out=out)
+    np.exp(out, out=out)
+    out *= alpha
+    if scale != 1.0:
+        out *= scale
+    np.copyto(out, scale if positive is None else positive, where=x > 0)
+    return out
 
 
 @activation(
@@ -194,14 +240,14 @@ def _elu_parts(x, alpha):
     source="Clevert et al. 2015",
 )
 class ELU:
-    def value(x, alpha):
-        return where(x > 0, x, _elu_parts(x, alpha)[0])
+    def value(x, out, alpha):
+        return _elu_value(x, out, alpha)
 
-    def grad(x, alpha):
-        return where(x > 0, 1.0, _elu_parts(x, alpha)[1])
+    def grad(x, out, alpha):
+        return _elu_grad(x, out, alpha)
 
-    def grad2(x, alpha):
-        return where(x > 0, 0.0, _elu_parts(x, alpha)[1])
+    def grad2(x, out, alpha):
+        return _elu_grad(x, out, alpha, positive=0.0)
 
 
 @activation(
@@ -216,14 +262,14 @@ class ELU:
     source="Klambauer et al. 2017",
 )
 class SELU:
-    def value(x):
-        return where(x > 0, mul(x, SELU_SCALE), SELU_SCALE * _elu_parts(x, SELU_ALPHA)[0])
+    def value(x, out):
+        return _elu_value(x, out, SELU_ALPHA, SELU_SCALE)
 
-    def grad(x):
-        return where(x > 0, SELU_SCALE, SELU_SCALE * _elu_parts(x, SELU_ALPHA)[1])
+    def grad(x, out):
+        return _elu_grad(x, out, SELU_ALPHA, SELU_SCALE)
 
-    def grad2(x):
-        return where(x > 0, 0.0, SELU_SCALE * _elu_parts(x, SELU_ALPHA)[1])
+    def grad2(x, out):
+        return _elu_grad(x, out, SELU_ALPHA, SELU_SCALE, positive=0.0)
 
 
 def _celu_parts(x, alpha):
@@ -249,13 +295,13 @@ def _celu_parts(x, alpha):
     source="Barron 2017",
 )
 class CELU:
-    def value(x, alpha):
+    def value(x, out, alpha):
         return where(x > 0, x, _celu_parts(x, alpha)[0])
 
-    def grad(x, alpha):
+    def grad(x, out, alpha):
         return where(x > 0, 1.0, _celu_parts(x, alpha)[1])
 
-    def grad2(x, alpha):
+    def grad2(x, out, alpha):
         return where(x > 0, 0.0, _celu_parts(x, alpha)[1] / alpha)
 
 
@@ -290,16 +336,16 @@ def _gelu_parts(x):
     source="Hendrycks & Gimpel 2016",
 )
 class GELU:
-    def value(x):
+    def value(x, out):
         xc, big_phi, _, _, _ = _gelu_parts(x)
         return np.where(x < 0, xc, x) * big_phi
 
-    def grad(x):
+    def grad(x, out):
         xc, big_phi, phi, _, _ = _gelu_parts(x)
         y = big_phi + xc * phi
         return taylor(y, xc, 0.0, "gelu'")
 
-    def grad2(x):
+    def grad2(x, out):
         xc, _, phi, sh, sl = _gelu_parts(x)
         y = phi * ((2.0 - sh) - sl)
         return taylor(y, xc, 0.0, "gelu''")
@@ -333,17 +379,17 @@ def _gelu_tanh_u(x):
 )
 class GELUTanh:
     # f = x·σ(2u), since ½(1 + tanh u) = σ(2u); u' = k0(1 + 3k1x²), u'' = 6k0k1x.
-    def value(x):
+    def value(x, out):
         xc, uh, ul = _gelu_tanh_u(x)
         return where(x > 30, x, xc * sigmoid_dd(2 * uh, 2 * ul))
 
-    def grad(x):
+    def grad(x, out):
         xc, uh, ul = _gelu_tanh_u(x)
         du = GELU_K0 * (1.0 + 3.0 * GELU_K1 * xc * xc)
         y = sigmoid_dd(2 * uh, 2 * ul) + 2.0 * xc * du * dsigmoid_dd(2 * uh, 2 * ul)
         return taylor(y, xc, 0.0, "gelu_tanh'")
 
-    def grad2(x):
+    def grad2(x, out):
         xc, uh, ul = _gelu_tanh_u(x)
         du = GELU_K0 * (1.0 + 3.0 * GELU_K1 * xc * xc)
         d2u = 6.0 * GELU_K0 * GELU_K1 * xc
@@ -356,30 +402,45 @@ class GELUTanh:
 
 
 def _silu_z(x, beta):
-    """x clamped where x·σ(βx) has saturated, and z = βx as hi + lo."""
+    """x clamped where x·σ(βx) has saturated, and z = βx as hi + lo (lo None when exact)."""
     lim = 800.0 / beta
     xc = np.clip(x, -lim, lim)
     zh, zl = scaled(xc, beta)
     return xc, zh, zl, lim
 
 
-def _silu_value(x, beta):
+def _silu_value(x, out, beta):
     xc, zh, zl, lim = _silu_z(x, beta)
-    return where(x > lim, x, xc * sigmoid_dd(zh, zl))
+    out = sigmoid_dd(zh, zl, out)
+    out *= xc
+    np.copyto(out, x, where=x > lim)
+    return out
 
 
-def _silu_grad(x, beta):
+def _silu_grad(x, out, beta):
     # f' = σ(z) + z·σ'(z) = g'(z) for g(z) = z·σ(z)
     xc, zh, zl, _ = _silu_z(x, beta)
-    y = sigmoid_dd(zh, zl) + zh * dsigmoid_dd(zh, zl) + zl * dsigmoid(zh)
-    return taylor(y, zh, zl, "silu'")
+    d = dsigmoid_dd(zh, zl)
+    out = sigmoid_dd(zh, zl, out)
+    if zl is not None:
+        out += zl * dsigmoid(zh)
+    d *= zh
+    out += d
+    return taylor(out, zh, zl, "silu'")
 
 
-def _silu_grad2(x, beta):
+def _silu_grad2(x, out, beta):
     # f'' = β·g''(z), g'' = σ'(z)·(2 − z·tanh(z/2))
     xc, zh, zl, _ = _silu_z(x, beta)
-    y = dsigmoid_dd(zh, zl) * (2.0 - zh * np.tanh(0.5 * zh))
-    return beta * taylor(y, zh, zl, "silu''")
+    t = np.tanh(0.5 * zh)
+    t *= zh
+    np.subtract(2.0, t, out=t)
+    out = dsigmoid_dd(zh, zl, out)
+    out *= t
+    out = taylor(out, zh, zl, "silu''")
+    if beta != 1.0:
+        out *= beta
+    return out
 
 
 @activation(
@@ -394,14 +455,14 @@ def _silu_grad2(x, beta):
     source="Elfwing et al. 2017; Ramachandran et al. 2017 (swish)",
 )
 class SiLU:
-    def value(x, beta):
-        return _silu_value(x, beta)
+    def value(x, out, beta):
+        return _silu_value(x, out, beta)
 
-    def grad(x, beta):
-        return _silu_grad(x, beta)
+    def grad(x, out, beta):
+        return _silu_grad(x, out, beta)
 
-    def grad2(x, beta):
-        return _silu_grad2(x, beta)
+    def grad2(x, out, beta):
+        return _silu_grad2(x, out, beta)
 
 
 @activation(
@@ -417,14 +478,14 @@ class SiLU:
     notes="silu with β = 1.702",
 )
 class QuickGELU:
-    def value(x):
-        return _silu_value(x, QUICK_GELU_C)
+    def value(x, out):
+        return _silu_value(x, out, QUICK_GELU_C)
 
-    def grad(x):
-        return _silu_grad(x, QUICK_GELU_C)
+    def grad(x, out):
+        return _silu_grad(x, out, QUICK_GELU_C)
 
-    def grad2(x):
-        return _silu_grad2(x, QUICK_GELU_C)
+    def grad2(x, out):
+        return _silu_grad2(x, out, QUICK_GELU_C)
 
 
 @activation(
@@ -439,21 +500,26 @@ class QuickGELU:
     notes="the true function: no threshold cut-off (PyTorch switches to x above βx > 20)",
 )
 class Softplus:
-    def value(x, beta):
+    def value(x, out, beta):
+        if beta == 1.0:
+            return softplus(x, out)
         lim = 800.0 / beta
-        xc = np.clip(x, -lim, lim)
-        zh, zl = scaled(xc, beta)
+        zh, zl = scaled(np.clip(x, -lim, lim), beta)
         # log1p(e^−|z|) has derivative −σ(−|z|) in |z|: correct for the low part of z.
-        tail = np.log1p(np.exp(-np.abs(zh))) - sigmoid(-np.abs(zh)) * np.sign(zh) * zl
-        return np.maximum(x, 0.0) + tail / beta
+        a = np.abs(zh)
+        tail = np.log1p(exp_neg_abs(zh)) - sigmoid(-a) * np.sign(zh) * zl
+        return np.add(np.maximum(x, 0.0), tail / beta, out=out)
 
-    def grad(x, beta):
+    def grad(x, out, beta):
         zh, zl = scaled(np.clip(x, -800.0 / beta, 800.0 / beta), beta)
-        return sigmoid_dd(zh, zl)
+        return sigmoid_dd(zh, zl, out)
 
-    def grad2(x, beta):
+    def grad2(x, out, beta):
         zh, zl = scaled(np.clip(x, -800.0 / beta, 800.0 / beta), beta)
-        return beta * dsigmoid_dd(zh, zl)
+        out = dsigmoid_dd(zh, zl, out)
+        if beta != 1.0:
+            out *= beta
+        return out
 
 
 def _mish_parts(x):
@@ -486,15 +552,15 @@ def _mish_parts(x):
     source="Misra 2019",
 )
 class Mish:
-    def value(x):
+    def value(x, out):
         xc, t, _, _, _ = _mish_parts(x)
         return where(x > 800, x, xc * t)
 
-    def grad(x):
+    def grad(x, out):
         xc, t, omt2, s, _ = _mish_parts(x)
         return taylor(t + xc * omt2 * s, xc, 0.0, "mish'")
 
-    def grad2(x):
+    def grad2(x, out):
         xc, t, omt2, s, sneg = _mish_parts(x)
         dt = omt2 * s
         return taylor(dt * (2.0 + xc * (sneg - 2.0 * t * s)), xc, 0.0, "mish''")
@@ -503,8 +569,10 @@ class Mish:
 # --- bounded and rational ------------------------------------------------------------------
 
 
-def _inv1p_abs(x):
-    return 1.0 / (1.0 + np.abs(np.clip(x, -_MAX, _MAX)))
+def _inv1p_abs(x, out=None):
+    out = np.abs(np.clip(x, -_MAX, _MAX), out=out)
+    out += 1.0
+    return np.divide(1.0, out, out=out)
 
 
 @activation(
@@ -518,15 +586,23 @@ def _inv1p_abs(x):
     source="Bergstra et al. 2009; Glorot & Bengio 2010",
 )
 class Softsign:
-    def value(x):
+    def value(x, out):
         xs = np.clip(x, -_MAX, _MAX)
-        return xs / (1.0 + np.abs(xs))
+        np.abs(xs, out=out)
+        out += 1.0
+        return np.divide(xs, out, out=out)
 
-    def grad(x):
-        return _inv1p_abs(x) ** 2
+    def grad(x, out):
+        out = _inv1p_abs(x, out)
+        return np.multiply(out, out, out=out)
 
-    def grad2(x):
-        return -2.0 * np.sign(x) * _inv1p_abs(x) ** 3
+    def grad2(x, out):
+        out = _inv1p_abs(x, out)
+        r = out * out
+        out *= r
+        out *= -2.0
+        out *= np.sign(x)
+        return out
 
 
 @activation(
@@ -540,14 +616,16 @@ class Softsign:
     source="log of the logistic function",
 )
 class LogSigmoid:
-    def value(x):
-        return -softplus(-x)
+    def value(x, out):
+        out = softplus(-x, out)
+        return np.negative(out, out=out)
 
-    def grad(x):
-        return sigmoid(-x)
+    def grad(x, out):
+        return sigmoid(-x, out)
 
-    def grad2(x):
-        return -dsigmoid(x)
+    def grad2(x, out):
+        out = dsigmoid(x, out)
+        return np.negative(out, out=out)
 
 
 @activation(
@@ -563,19 +641,19 @@ class LogSigmoid:
 )
 class Squareplus:
     # r = √(x² + b); for x < 0, x + r = b/(r − x) avoids cancelling.
-    def value(x, b):
+    def value(x, out, b):
         xs = np.clip(x, -_MAX, _MAX)
         r = np.hypot(xs, np.sqrt(b))
         neg = (0.5 * b / r) / (1.0 + np.abs(xs) / r)
         return where(x < 0, np.where(x == -inf, 0.0, neg), 0.5 * x + 0.5 * r)
 
-    def grad(x, b):
+    def grad(x, out, b):
         xs = np.clip(x, -_MAX, _MAX)
         r = np.hypot(xs, np.sqrt(b))
         neg = (0.5 * b / r) / r / (1.0 + np.abs(xs) / r)
         return where(x < 0, neg, 0.5 + 0.5 * (xs / r))
 
-    def grad2(x, b):
+    def grad2(x, out, b):
         r = np.hypot(np.clip(x, -_MAX, _MAX), np.sqrt(b))
         return (0.5 * b / r) / r / r
 
@@ -594,14 +672,18 @@ class Squareplus:
     source="Howard et al. 2019 (MobileNetV3); PyTorch's definition",
 )
 class HardSigmoid:
-    def value(x):
-        return where(x <= -3, 0.0, where(x >= 3, 1.0, (np.clip(x, -3, 3) + 3.0) / 6.0))
+    def value(x, out):
+        np.clip(x, -3.0, 3.0, out=out)
+        out += 3.0  # exact next to −3, where the result is small
+        out /= 6.0
+        return out
 
-    def grad(x):
-        return _step(np.abs(x) < 3, 1.0 / 6.0)
+    def grad(x, out):
+        return _inside(x, out, -3.0, 3.0, 1.0 / 6.0)
 
-    def grad2(x):
-        return _zeros(x)
+    def grad2(x, out):
+        out.fill(0.0)
+        return out
 
 
 @activation(
@@ -616,16 +698,25 @@ class HardSigmoid:
     source="Howard et al. 2019 (MobileNetV3)",
 )
 class HardSwish:
-    def value(x):
+    def value(x, out):
         xm = np.clip(x, -3.0, 3.0)
-        return where(x <= -3, 0.0, where(x >= 3, x, xm * (xm + 3.0) / 6.0))
+        np.add(xm, 3.0, out=out)
+        out *= xm
+        out /= 6.0
+        np.copyto(out, x, where=x >= 3)
+        return out
 
-    def grad(x):
-        xm = np.clip(x, -3.0, 3.0)
-        return where(x <= -3, 0.0, where(x >= 3, 1.0, (2.0 * xm + 3.0) / 6.0))
+    def grad(x, out):
+        np.clip(x, -3.0, 3.0, out=out)
+        out *= 2.0
+        out += 3.0  # exact next to −1.5, where f' crosses 0
+        out /= 6.0
+        np.copyto(out, 0.0, where=x <= -3)
+        np.copyto(out, 1.0, where=x >= 3)
+        return out
 
-    def grad2(x):
-        return _step(np.abs(x) < 3, 1.0 / 3.0)
+    def grad2(x, out):
+        return _inside(x, out, -3.0, 3.0, 1.0 / 3.0)
 
 
 @activation(
@@ -643,14 +734,15 @@ class HardSwish:
     validate=lambda p: None if p["min"] < p["max"] else f"min ({p['min']:g}) must be below max ({p['max']:g})",
 )
 class HardTanh:
-    def value(x, min, max):  # noqa: A002  (PyTorch's parameter names)
-        return np.clip(x, min, max)
+    def value(x, out, min, max):  # noqa: A002  (PyTorch's parameter names)
+        return np.clip(x, min, max, out=out)
 
-    def grad(x, min, max):  # noqa: A002
-        return _step((x > min) & (x < max))
+    def grad(x, out, min, max):  # noqa: A002
+        return _inside(x, out, min, max)
 
-    def grad2(x, min, max):  # noqa: A002
-        return _zeros(x)
+    def grad2(x, out, min, max):  # noqa: A002
+        out.fill(0.0)
+        return out
 
 
 @activation(
@@ -664,14 +756,15 @@ class HardTanh:
     source="Krizhevsky 2010; Howard et al. 2017 (MobileNet)",
 )
 class ReLU6:
-    def value(x):
-        return where(x > 0, np.minimum(x, 6.0), 0.0)
+    def value(x, out):
+        return np.clip(x, 0.0, 6.0, out=out)
 
-    def grad(x):
-        return _step((x > 0) & (x < 6))
+    def grad(x, out):
+        return _inside(x, out, 0.0, 6.0)
 
-    def grad2(x):
-        return _zeros(x)
+    def grad2(x, out):
+        out.fill(0.0)
+        return out
 
 
 @activation(
@@ -686,14 +779,17 @@ class ReLU6:
     source="Donoho 1995 (soft thresholding)",
 )
 class SoftShrink:
-    def value(x, lambd):
-        return where(x > lambd, x - lambd, where(x < -lambd, x + lambd, 0.0))
+    def value(x, out, lambd):
+        # x − clip(x, −λ, λ): x ∓ λ outside, exactly 0 inside.
+        np.clip(x, -lambd, lambd, out=out)
+        return np.subtract(x, out, out=out)
 
-    def grad(x, lambd):
-        return _step(np.abs(x) > lambd)
+    def grad(x, out, lambd):
+        return _outside(x, out, lambd)
 
-    def grad2(x, lambd):
-        return _zeros(x)
+    def grad2(x, out, lambd):
+        out.fill(0.0)
+        return out
 
 
 @activation(
@@ -708,14 +804,16 @@ class SoftShrink:
     source="Donoho & Johnstone 1994 (hard thresholding)",
 )
 class HardShrink:
-    def value(x, lambd):
-        return where(np.abs(x) > lambd, x, 0.0)
+    def value(x, out, lambd):
+        np.greater(np.abs(x), lambd, out=out)
+        return np.multiply(out, x, out=out)
 
-    def grad(x, lambd):
-        return _step(np.abs(x) > lambd)
+    def grad(x, out, lambd):
+        return _outside(x, out, lambd)
 
-    def grad2(x, lambd):
-        return _zeros(x)
+    def grad2(x, out, lambd):
+        out.fill(0.0)
+        return out
 
 
 # --- the rest ------------------------------------------------------------------------------
@@ -733,14 +831,20 @@ class HardShrink:
     notes="near 0 computed from its Taylor series (x³/3 − 2x⁵/15 + ...), not by subtraction",
 )
 class TanhShrink:
-    def value(x):
-        return taylor(x - np.tanh(x), x, 0.0, "tanhshrink")
+    def value(x, out):
+        np.tanh(x, out=out)
+        np.subtract(x, out, out=out)
+        return taylor(out, x, 0.0, "tanhshrink")
 
-    def grad(x):
-        return np.tanh(x) ** 2
+    def grad(x, out):
+        np.tanh(x, out=out)
+        return np.multiply(out, out, out=out)
 
-    def grad2(x):
-        return 2.0 * np.tanh(x) * sech2(x)
+    def grad2(x, out):
+        out = sech2(x, out)
+        out *= np.tanh(x)
+        out *= 2.0
+        return out
 
 
 def _snake_ax(x, a):
@@ -768,19 +872,19 @@ def _snake_ax(x, a):
 )
 class Snake:
     # sin and cos of hi + lo in full: for |x| > 2^53 the low part is not small.
-    def value(x, a):
+    def value(x, out, a):
         ph, pl = _snake_ax(x, a)
         s = np.sin(ph) * np.cos(pl) + np.cos(ph) * np.sin(pl)
         return np.where(np.isfinite(x), x + s * s / a, x)
 
-    def grad(x, a):
+    def grad(x, out, a):
         ph, pl = _snake_ax(x, a)
         h, e = two_sum(ph, _PI4[0])
         lo = e + pl + _PI4[1]
         s = np.sin(h) * np.cos(lo) + np.cos(h) * np.sin(lo)
         return np.where(np.isfinite(x), 2.0 * s * s, np.nan)
 
-    def grad2(x, a):
+    def grad2(x, out, a):
         # cos(2ax) of 2ax = 2ph + 2pl (exact doubling), while 2ph does not overflow.
         ph, pl = _snake_ax(x, a)
         small = np.abs(ph) < _MAX / 2
@@ -804,12 +908,17 @@ class Snake:
     source="So et al. 2021 (Primer)",
 )
 class SquaredReLU:
-    def value(x):
-        r = np.clip(x, 0.0, 1.3407807929942596e154)  # beyond, r² overflows: the answer is inf
-        return where(x > 1.3407807929942596e154, inf, r * r)
+    def value(x, out):
+        np.clip(x, 0.0, 1.3407807929942596e154, out=out)  # beyond, r² overflows: inf
+        np.multiply(out, out, out=out)
+        np.copyto(out, inf, where=x > 1.3407807929942596e154)
+        return out
 
-    def grad(x):
-        return mul(where(x > 0, x, 0.0), 2.0)
+    def grad(x, out):
+        np.maximum(x, 0.0, out=out)
+        return mul(out, 2.0)
 
-    def grad2(x):
-        return _step(x > 0, 2.0)
+    def grad2(x, out):
+        np.greater(x, 0.0, out=out)
+        out *= 2.0
+        return out

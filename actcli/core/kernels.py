@@ -1,18 +1,42 @@
-"""Running a kernel over an array: dtype in = dtype out, in cache-sized chunks.
+"""Running a kernel over an array: dtype in = dtype out, in cache-sized chunks, on every core.
 
-Kernels are written once, for float64 1-D arrays. float32 (and float16) inputs are computed in
-float64 and rounded once at the end, which keeps them within 1 ULP of the exact result.
+A kernel is `kernel(x, out, **params)`: x is a float64 1-D chunk (read it, never write it),
+out a float64 buffer of the same length; it returns the result, ideally `out` itself (a
+kernel may return a fresh array, which is then copied). float32 (and float16) inputs are
+computed in float64 and rounded once at the end, which keeps them within 1 ULP.
+
+Chunks are independent, so a large input is spread over a small thread pool (numpy releases
+the GIL inside ufuncs) and the result is bit-identical to a single-threaded run.
 """
 
 from __future__ import annotations
 
-from typing import Any, Callable, Mapping
+import functools
+import os
+import threading
+from collections.abc import Callable, Mapping
+from concurrent.futures import ThreadPoolExecutor
+from typing import Any
 
 import numpy as np
 
 CHUNK = 1 << 16  # elements per chunk: a handful of float64 temporaries stay in L2 cache
+MIN_PARALLEL = 8 * CHUNK  # below this, starting threads costs more than it saves
 
 _KEEP = (np.float32, np.float16)  # computed in float64, returned in their own dtype
+
+
+def default_threads() -> int:
+    """The cores this process may run on."""
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # not on Linux
+        return max(1, os.cpu_count() or 1)
+
+
+@functools.cache
+def _pool(threads: int) -> ThreadPoolExecutor:
+    return ThreadPoolExecutor(threads, thread_name_prefix="actcli")
 
 
 def result_dtype(x: np.ndarray) -> np.dtype:
@@ -23,22 +47,58 @@ def result_dtype(x: np.ndarray) -> np.dtype:
 
 
 def apply(
-    kernel: Callable[..., np.ndarray], x: Any, params: Mapping[str, float], out: np.ndarray | None = None
+    kernel: Callable[..., np.ndarray],
+    x: Any,
+    params: Mapping[str, float],
+    threads: int | None = None,
+    out: np.ndarray | None = None,
 ) -> Any:
-    """kernel(x, **params) elementwise; nan in gives nan out. Scalars in give scalars out."""
+    """kernel(x, **params) elementwise; nan in gives nan out. Scalars in give scalars out.
+
+    `out`, if given, is a C-contiguous array of x's shape and result dtype to write into.
+    """
     arr = np.asarray(x)
     dtype = result_dtype(arr)
     flat = arr.reshape(-1)
     if out is None:
-        out = np.empty(flat.shape, dtype=dtype)
-    for start in range(0, flat.size, CHUNK):
-        chunk = flat[start : start + CHUNK].astype(np.float64, copy=False)
-        y = kernel(chunk, **params)
-        # Kernels branch with comparisons, which are False for nan: put the nan back.
-        np.copyto(y, chunk, where=np.isnan(chunk))
-        # Rounding to float32 overflows to inf exactly when the true result does: that is the
-        # correctly rounded answer, not an accident to warn about.
-        with np.errstate(over="ignore"):
-            out[start : start + CHUNK] = y
-    out = out.reshape(arr.shape)
-    return out[()] if arr.ndim == 0 else out
+        result = np.empty(flat.shape, dtype=dtype)
+    else:
+        if out.shape != arr.shape or out.dtype != dtype or not out.flags.c_contiguous:
+            raise ValueError(f"out must be a contiguous {dtype} array of shape {arr.shape}")
+        result = out.reshape(-1)
+    direct = dtype == np.float64  # write straight into the result, no scratch copy
+    local = threading.local()
+
+    def run(start: int) -> None:
+        stop = min(start + CHUNK, flat.size)
+        chunk = flat[start:stop]
+        if chunk.dtype != np.float64:
+            chunk = chunk.astype(np.float64)
+        if direct:
+            dst = result[start:stop]
+        else:
+            if getattr(local, "buf", None) is None:
+                local.buf = np.empty(CHUNK)
+            dst = local.buf[: stop - start]
+        y = kernel(chunk, dst, **params)
+        if y is not dst:
+            dst[...] = y
+        # Kernels branch with comparisons, which are False for nan: put the nan back. The
+        # minimum is nan when the chunk holds a nan: a cheap test before the fix.
+        if np.isnan(np.minimum.reduce(chunk)):
+            np.copyto(dst, chunk, where=np.isnan(chunk))
+        if not direct:
+            # Rounding to float32 overflows to inf exactly when the true result does: that is
+            # the correctly rounded answer, not an accident to warn about.
+            with np.errstate(over="ignore"):
+                result[start:stop] = dst
+
+    starts = range(0, flat.size, CHUNK)
+    n_threads = min(threads or default_threads(), len(starts))
+    if n_threads > 1 and flat.size >= MIN_PARALLEL:
+        list(_pool(n_threads).map(run, starts))
+    else:
+        for start in starts:
+            run(start)
+    result = result.reshape(arr.shape)
+    return result[()] if arr.ndim == 0 else result

@@ -40,10 +40,10 @@ def two_prod(a: np.ndarray, b: np.ndarray | float) -> tuple[np.ndarray, np.ndarr
     return p, ((ah * bh - p) + ah * bl + al * bh) + al * bl
 
 
-def scaled(x: np.ndarray, c: float) -> tuple[np.ndarray, np.ndarray]:
-    """c*x as hi + lo. Exact, and free when c is a power of two."""
+def scaled(x: np.ndarray, c: float) -> tuple[np.ndarray, np.ndarray | None]:
+    """c*x as hi + lo; lo is None when c is 1 (the product is x itself, exactly)."""
     if c == 1.0:
-        return x, np.zeros_like(x)
+        return x, None
     return two_prod(x, c)
 
 
@@ -63,56 +63,89 @@ def where(cond: np.ndarray, a: np.ndarray | float, b: np.ndarray | float) -> np.
 
 # --- the logistic family -------------------------------------------------------------------
 # e = exp(-|z|) never overflows; every form below is a ratio of positive terms in e.
+# Each takes an optional `out` and works in place: chunks stay in cache, no temporaries pile up.
 
 
-def sigmoid(z: np.ndarray) -> np.ndarray:
-    """σ(z) = 1/(1 + e^-z)."""
-    e = np.exp(-np.abs(z))
-    return np.where(z >= 0, 1.0, e) / (1.0 + e)
+def exp_neg_abs(z: np.ndarray, scale: float = 1.0) -> np.ndarray:
+    """e^(−scale·|z|), a new array; |z| is capped where the answer has underflowed anyway."""
+    e = np.abs(z)
+    if scale != 1.0:
+        np.minimum(e, 800.0, out=e)
+        e *= scale
+    np.negative(e, out=e)
+    return np.exp(e, out=e)
 
 
-def dsigmoid(z: np.ndarray) -> np.ndarray:
-    """σ'(z) = e/(1 + e)^2 with e = exp(-|z|); not σ(1 - σ), which is 0 for z > 37."""
-    e = np.exp(-np.abs(z))
-    return e / ((1.0 + e) * (1.0 + e))
+def sigmoid(z: np.ndarray, out: np.ndarray | None = None) -> np.ndarray:
+    """σ(z) = 1/(1 + e) for z >= 0, e/(1 + e) for z < 0, with e = e^(−|z|)."""
+    e = exp_neg_abs(z)
+    out = np.add(e, 1.0, out=out)
+    np.divide(1.0, out, out=out)
+    np.multiply(out, e, out=out, where=z < 0)
+    return out
 
 
-def d2sigmoid(z: np.ndarray) -> np.ndarray:
-    """σ''(z) = σ'(z)(1 - 2σ(z)) = -σ'(z) tanh(z/2): no cancellation near 0."""
-    return -dsigmoid(z) * np.tanh(0.5 * z)
+def dsigmoid(z: np.ndarray, out: np.ndarray | None = None) -> np.ndarray:
+    """σ'(z) = e/(1 + e)² with e = e^(−|z|); not σ(1 − σ), which is 0 for z > 37."""
+    e = exp_neg_abs(z)
+    out = np.add(e, 1.0, out=out)
+    np.multiply(out, out, out=out)
+    np.divide(e, out, out=out)
+    return np.minimum(out, 0.25, out=out)  # the true maximum; rounding must not pass it
 
 
-def sigmoid_dd(zh: np.ndarray, zl: np.ndarray) -> np.ndarray:
-    """σ(zh + zl) for a tiny zl: σ(zh)(1 + σ(-zh) zl), since (log σ)' = σ(-z)."""
-    s = sigmoid(zh)
-    return s + s * sigmoid(-zh) * zl
+def d2sigmoid(z: np.ndarray, out: np.ndarray | None = None) -> np.ndarray:
+    """σ''(z) = σ'(z)(1 − 2σ(z)) = −σ'(z)·tanh(z/2): no cancellation near 0."""
+    out = dsigmoid(z, out)
+    t = np.multiply(z, -0.5)
+    np.tanh(t, out=t)
+    return np.multiply(out, t, out=out)
 
 
-def dsigmoid_dd(zh: np.ndarray, zl: np.ndarray) -> np.ndarray:
-    """σ'(zh + zl) for a tiny zl, since (log σ')' = -tanh(z/2)."""
-    d = dsigmoid(zh)
-    return d - d * np.tanh(0.5 * zh) * zl
+def sigmoid_dd(zh: np.ndarray, zl: np.ndarray | None, out: np.ndarray | None = None) -> np.ndarray:
+    """σ(zh + zl) for a tiny zl: σ(zh)(1 + σ(−zh)·zl), since (log σ)' = σ(−z)."""
+    out = sigmoid(zh, out)
+    if zl is not None:
+        c = sigmoid(-zh)
+        c *= zl
+        c *= out
+        out += c
+    return out
 
 
-def softplus(z: np.ndarray) -> np.ndarray:
-    """log(1 + e^z) = max(z, 0) + log1p(e^-|z|)."""
-    return np.maximum(z, 0.0) + np.log1p(np.exp(-np.abs(z)))
+def dsigmoid_dd(zh: np.ndarray, zl: np.ndarray | None, out: np.ndarray | None = None) -> np.ndarray:
+    """σ'(zh + zl) for a tiny zl, since (log σ')' = −tanh(z/2)."""
+    out = dsigmoid(zh, out)
+    if zl is not None:
+        c = np.tanh(0.5 * zh)
+        c *= zl
+        c *= out
+        out -= c
+    return out
 
 
-def sech2(z: np.ndarray) -> np.ndarray:
-    """sech²(z) = 4e/(1 + e)² with e = exp(-2|z|); not 1 - tanh², which is 0 beyond |z| = 19.
+def softplus(z: np.ndarray, out: np.ndarray | None = None) -> np.ndarray:
+    """log(1 + e^z) = max(z, 0) + log1p(e^−|z|)."""
+    e = exp_neg_abs(z)
+    np.log1p(e, out=e)
+    out = np.maximum(z, 0.0, out=out)
+    return np.add(out, e, out=out)
 
-    Near 0, (1 − t)(1 + t) with t = tanh z is the better form: it never rounds above 1.
-    """
-    e = np.exp(-2.0 * np.minimum(np.abs(z), 800.0))
-    t = np.tanh(z)
-    return np.where(np.abs(z) < 0.5, (1.0 - t) * (1.0 + t), 4.0 * e / ((1.0 + e) * (1.0 + e)))
+
+def sech2(z: np.ndarray, out: np.ndarray | None = None) -> np.ndarray:
+    """sech²(z) = 4e/(1 + e)² with e = e^(−2|z|); not 1 − tanh², which is 0 beyond |z| = 19."""
+    e = exp_neg_abs(z, 2.0)
+    out = np.add(e, 1.0, out=out)
+    np.multiply(out, out, out=out)
+    np.divide(e, out, out=out)
+    out *= 4.0
+    return np.minimum(out, 1.0, out=out)  # the true maximum; rounding must not pass it
 
 
 # --- local expansions next to zeros -------------------------------------------------------
 
 
-def taylor(y: np.ndarray, zh: np.ndarray, zl: np.ndarray | float, key: str) -> np.ndarray:
+def taylor(y: np.ndarray, zh: np.ndarray, zl: np.ndarray | float | None, key: str) -> np.ndarray:
     """Replace y by the stored Taylor expansion `key` wherever z = zh + zl is inside its window.
 
     Each expansion is centred on a point c = c_hi + c_mid + c_lo (a zero of the function,
@@ -124,7 +157,8 @@ def taylor(y: np.ndarray, zh: np.ndarray, zl: np.ndarray | float, key: str) -> n
         if not inside.any():
             continue
         s = zh[inside] - c_hi  # exact (Sterbenz) next to the centre
-        t1, t2 = two_sum(zl[inside] if np.ndim(zl) else np.full_like(s, zl), -c_mid)
+        low = np.zeros_like(s) if zl is None else zl[inside] if np.ndim(zl) else np.full_like(s, zl)
+        t1, t2 = two_sum(low, -c_mid)
         d = (s + t1) + (t2 - c_lo)
         acc = np.full_like(d, coeffs[-1])
         for c in coeffs[-2::-1]:

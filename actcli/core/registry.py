@@ -10,8 +10,9 @@ from __future__ import annotations
 
 import difflib
 import math
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
-from typing import Any, Callable, Iterator, Mapping
+from typing import Any
 
 import numpy as np
 
@@ -239,24 +240,26 @@ class Activation:
         ]
         return f"{self.name}:{','.join(changed)}" if changed else self.name
 
-    def value(self, x: Any) -> np.ndarray:
-        """f(x)."""
-        return apply(self.decl.value, x, self.params)
+    def value(self, x: Any, threads: int | None = None, out: np.ndarray | None = None) -> np.ndarray:
+        """f(x). Large inputs use `threads` threads (default: every core); same bits either way."""
+        return apply(self.decl.value, x, self.params, threads, out)
 
-    def grad(self, x: Any) -> np.ndarray:
+    def grad(self, x: Any, threads: int | None = None, out: np.ndarray | None = None) -> np.ndarray:
         """f'(x), with the declared convention at kinks."""
-        return apply(self.decl.grad, x, self.params)
+        return apply(self.decl.grad, x, self.params, threads, out)
 
-    def grad2(self, x: Any) -> np.ndarray:
+    def grad2(self, x: Any, threads: int | None = None, out: np.ndarray | None = None) -> np.ndarray:
         """f''(x)."""
-        return apply(self.decl.grad2, x, self.params)
+        return apply(self.decl.grad2, x, self.params, threads, out)
 
-    def derivative(self, x: Any, order: int = 1) -> np.ndarray:
+    def derivative(
+        self, x: Any, order: int = 1, threads: int | None = None, out: np.ndarray | None = None
+    ) -> np.ndarray:
         """f (order 0), f' (1) or f'' (2)."""
         kernels = {0: self.decl.value, 1: self.decl.grad, 2: self.decl.grad2}
         if order not in kernels:
             raise ActivationError(f"order must be 0, 1 or 2, not {order}")
-        return apply(kernels[order], x, self.params)
+        return apply(kernels[order], x, self.params, threads, out)
 
     def prop(self, key: str) -> Any:
         """A declared property, resolved for these parameters (e.g. 'output_range', 'kinks')."""
