@@ -687,6 +687,36 @@ class HardSigmoid:
 
 
 @activation(
+    name="keras2_hard_sigmoid", aliases=(), params={},
+    formula="clip(x/5 + 1/2, 0, 1)", derivative="1/5 if −2.5 ≤ x ≤ 2.5 else 0",
+    output_range=Interval(0, 1, True, True), zero_centered=False, monotonic=True,
+    smoothness="C^0", kinks=(-2.5, 2.5),
+    kink_convention="f'(±2.5) = 1/5 (TensorFlow's clip gradient passes at the bounds)",
+    vanishing_gradient="no", dying_units="yes",
+    use="porting Keras 2 / tf.keras 2 models, whose hard_sigmoid this is",
+    limitations="zero gradient outside [−2.5, 2.5]; differs from today's hardsigmoid",
+    source="Keras 2 backend.hard_sigmoid (Courbariaux et al. 2015)",
+    notes="what --dialect keras2 calls hard_sigmoid",
+)
+class Keras2HardSigmoid:
+    def value(x, out):
+        np.clip(x, -2.5, 2.5, out=out)
+        out += 2.5  # exact next to −2.5, where the result is small
+        out /= 5.0
+        return out
+
+    def grad(x, out):
+        np.greater_equal(x, -2.5, out=out)
+        out *= x <= 2.5
+        out *= 0.2
+        return out
+
+    def grad2(x, out):
+        out.fill(0.0)
+        return out
+
+
+@activation(
     name="hardswish", aliases=("hard_swish",), params={},
     formula="x·relu6(x + 3) / 6", derivative="0 if x ≤ −3; (2x + 3)/6 if −3 < x < 3; 1 if x ≥ 3",
     output_range=Interval(-0.375, inf, lo_closed=True), zero_centered=False, monotonic=False,

@@ -196,8 +196,16 @@ def parse_spec(spec: str) -> tuple[str, dict[str, float]]:
     return name, params
 
 
-def get(spec: str, **params: float) -> Activation:
-    """An activation by name, alias or spec ('leaky_relu:alpha=0.2'), with parameters bound."""
+def get(spec: str, dialect: str | None = None, **params: float) -> Activation:
+    """An activation by name, alias or spec ('leaky_relu:alpha=0.2'), with parameters bound.
+
+    With a `dialect` ('torch', 'jax', 'keras', 'keras2', 'tf'), the name means what that
+    framework means by it: its definition, defaults and derivative at kinks.
+    """
+    if dialect is not None:
+        from actcli.core.dialects import resolve
+
+        return resolve(spec, dialect, **params)
     name, from_spec = parse_spec(spec)
     return Activation(declaration(name), {**from_spec, **params})
 
@@ -212,6 +220,8 @@ class Activation:
 
     decl: Declaration
     params: dict[str, float] = field(default_factory=dict)
+    dialect: str | None = None  # the framework whose meaning this is; None = actcli's (PyTorch's)
+    kink_grad: dict[float, float] = field(default_factory=dict)  # f'(kink) where not PyTorch's
 
     def __post_init__(self) -> None:
         d = self.decl
@@ -245,8 +255,21 @@ class Activation:
         return apply(self.decl.value, x, self.params, threads, out)
 
     def grad(self, x: Any, threads: int | None = None, out: np.ndarray | None = None) -> np.ndarray:
-        """f'(x), with the declared convention at kinks."""
-        return apply(self.decl.grad, x, self.params, threads, out)
+        """f'(x), with the declared convention at kinks (or the dialect's)."""
+        return apply(self._grad_kernel, x, self.params, threads, out)
+
+    @property
+    def _grad_kernel(self) -> Kernel:
+        if not self.kink_grad:
+            return self.decl.grad
+
+        def grad(x: np.ndarray, out: np.ndarray, **params: float) -> np.ndarray:
+            y = self.decl.grad(x, out, **params)
+            for kink, slope in self.kink_grad.items():
+                np.copyto(y, slope, where=x == kink)
+            return y
+
+        return grad
 
     def grad2(self, x: Any, threads: int | None = None, out: np.ndarray | None = None) -> np.ndarray:
         """f''(x)."""
@@ -256,10 +279,27 @@ class Activation:
         self, x: Any, order: int = 1, threads: int | None = None, out: np.ndarray | None = None
     ) -> np.ndarray:
         """f (order 0), f' (1) or f'' (2)."""
-        kernels = {0: self.decl.value, 1: self.decl.grad, 2: self.decl.grad2}
+        kernels = {0: self.decl.value, 1: self._grad_kernel, 2: self.decl.grad2}
         if order not in kernels:
             raise ActivationError(f"order must be 0, 1 or 2, not {order}")
         return apply(kernels[order], x, self.params, threads, out)
+
+    def subgradient(self, x: Any) -> tuple[np.ndarray, np.ndarray]:
+        """(lo, hi): the interval of one-sided derivatives; lo == hi == f'(x) away from kinks.
+
+        At a kink the one-sided limits are read just beside it, which is exact for the
+        piecewise-linear functions and within rounding for the others.
+        """
+        xs = np.asarray(x, dtype=np.float64)
+        g = np.asarray(self.grad(xs), dtype=np.float64)
+        lo, hi = g.copy(), g.copy()
+        for k in self.kinks:
+            at = xs == k
+            if at.any():
+                left = float(self.grad(np.nextafter(k, -np.inf)))
+                right = float(self.grad(np.nextafter(k, np.inf)))
+                lo[at], hi[at] = min(left, right), max(left, right)
+        return lo, hi
 
     def prop(self, key: str) -> Any:
         """A declared property, resolved for these parameters (e.g. 'output_range', 'kinks')."""

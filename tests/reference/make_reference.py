@@ -294,6 +294,14 @@ def hardsigmoid():
               ((1, 0, 0), (0, 0, 0)), kinks=[-3, 3])
 
 
+def keras2_hard_sigmoid():
+    # Keras 2's clip(x/5 + 1/2, 0, 1); TF's clip gradient passes at the bounds: f'(+-2.5) = 1/5
+    return Fn(lambda x: 0 if x <= -2.5 else (1 if x >= 2.5 else x / 5 + mpf(0.5)),
+              lambda x: mpf(1) / 5 if -2.5 <= x <= 2.5 else 0,
+              lambda x: 0,
+              ((1, 0, 0), (0, 0, 0)), kinks=[-2.5, 2.5])
+
+
 def hardswish():
     return Fn(lambda x: 0 if x <= -3 else (x if x >= 3 else x * (x + 3) / 6),
               lambda x: 0 if x <= -3 else (1 if x >= 3 else (2 * x + 3) / 6),
@@ -397,7 +405,7 @@ def round_binary(v, mant, emin, emax):
     if not man:
         if exp == 0 and bc == 0:
             return 0.0
-        raise ValueError("non-finite mpf %r" % v)
+        raise ValueError(f"non-finite mpf {v!r}")
     e = exp + bc - 1                       # 2^e <= |v| < 2^(e+1)
     if e > emax:
         return -INF if sign else INF
@@ -459,6 +467,7 @@ FUNCTIONS = {
     "quick_gelu": quick_gelu(),
     "snake": snake(),
     "squared_relu": squared_relu(),
+    "keras2_hard_sigmoid": keras2_hard_sigmoid(),
     # parameter variants
     "leaky_relu:alpha=0.2": leaky_relu(0.2),
     "elu:alpha=0.5": elu(0.5),
@@ -506,7 +515,7 @@ def evaluate(fn, x):
                     if mpf(fn(mpf(x))) == 0:
                         return b, p
         if p >= MAX_DPS:
-            raise RuntimeError("no convergence at x=%r (p=%d)" % (x, p))
+            raise RuntimeError(f"no convergence at x={x!r} (p={p})")
         p, a = 2 * p, b
 
 
@@ -548,15 +557,14 @@ def check_and_find_zeros(key):
             for order, exact in ((1, f.grad(x)), (2, f.grad2(x))):
                 num = mp.diff(f.value, x, order)
                 if abs(num - exact) > tol * abs(exact) + mpf(10) ** -40:
-                    raise AssertionError("%s: f^(%d)(%s) analytic %s vs diff %s"
-                                         % (key, order, x, exact, num))
+                    raise AssertionError(f"{key}: f^({order})({x}) analytic {exact} vs diff {num}")
             num = mp.diff(f.grad, x, 1)      # f'' also as derivative of f'
             if abs(num - f.grad2(x)) > tol * abs(num) + mpf(10) ** -40:
-                raise AssertionError("%s: (f')' mismatch at %s" % (key, x))
+                raise AssertionError(f"{key}: (f')' mismatch at {x}")
     # 2. hand-written limits vs evaluation far out
     with mp.workdps(40):
-        for row, X in zip(f.limits, (mpf(10) ** 30, -mpf(10) ** 30)):
-            for lim, q in zip(row, QUANTITIES):
+        for row, X in zip(f.limits, (mpf(10) ** 30, -mpf(10) ** 30), strict=False):
+            for lim, q in zip(row, QUANTITIES, strict=False):
                 v = mpf(getattr(f, q)(X))
                 if math.isnan(lim):
                     continue
@@ -567,8 +575,7 @@ def check_and_find_zeros(key):
                 else:                  # limits are stored rounded to float64
                     ok = round_binary(v, *F64) == lim
                 if not ok:
-                    raise AssertionError("%s: %s limit %r but f(%s)=%s"
-                                         % (key, q, lim, X, v))
+                    raise AssertionError(f"{key}: {q} limit {lim!r} but f({X})={v}")
     # 3. zeros of f' and f'' in [-10, 10]
     zeros = {}
     for q, nxt in (("grad", "grad2"), ("grad2", None)):
@@ -591,13 +598,13 @@ def check_and_find_zeros(key):
                     continue
                 eps = mpf(10) ** -45
                 if not (x0 - eps <= r <= x1 + eps) or g(r - eps) * g(r + eps) >= 0:
-                    raise AssertionError("%s: bad root of %s near %s" % (key, q, x0))
+                    raise AssertionError(f"{key}: bad root of {q} near {x0}")
                 found.append(r)
             if q == "grad" and f.double_grad_zeros is not None:
                 for z0 in f.double_grad_zeros():
                     r = mp.findroot(getattr(f, nxt), z0)   # root of f'' (simple)
                     if abs(r - z0) > 1e-6 or abs(g(r)) > mpf(10) ** -50:
-                        raise AssertionError("%s: bad double root %s" % (key, z0))
+                        raise AssertionError(f"{key}: bad double root {z0}")
                     found.append(r)
             found.sort()
             zeros[q] = [round_binary(r, *F64) for r in found]
@@ -722,17 +729,17 @@ def main():
             xs = sorted(set(float(v) for v in x64) | set(float(v) for v in x32))
             for i in range(0, len(xs), 150):
                 tasks.append((key, xs[i:i + 150]))
-        log("%d points in %d tasks" % (sum(len(t[1]) for t in tasks), len(tasks)))
+        log(f"{sum(len(t[1]) for t in tasks)} points in {len(tasks)} tasks")
 
         # phase 3: evaluation
         results = {key: {} for key in keys}
         maxp = {key: START_DPS for key in keys}
         for n, (key, xs, out, mp_used) in enumerate(
                 pool.imap_unordered(eval_chunk, tasks)):
-            results[key].update(zip(xs, out))
+            results[key].update(zip(xs, out, strict=False))
             maxp[key] = max(maxp[key], mp_used)
             if n % 100 == 0:
-                log("%d/%d tasks" % (n, len(tasks)))
+                log(f"{n}/{len(tasks)} tasks")
     log("evaluation done")
 
     arrays = {}
@@ -741,14 +748,14 @@ def main():
         for x, suf, dt, col in ((sets[key][0], "64", np.float64, 0),
                                 (sets[key][1], "32", np.float32, 1)):
             rows = [results[key][float(v)] for v in x]
-            arrays["%s/x%s" % (key, suf)] = x
+            arrays[f"{key}/x{suf}"] = x
             for qi, q in enumerate(QUANTITIES):
                 name = q + ("_" if q == "grad2" else "") + suf
-                arrays["%s/%s" % (key, name)] = np.array(
+                arrays[f"{key}/{name}"] = np.array(
                     [r[qi][col] for r in rows], dtype=dt)
-                arrays["%s/normal_%s" % (key, name)] = np.array(
+                arrays[f"{key}/normal_{name}"] = np.array(
                     [r[qi][2 + col] for r in rows], dtype=bool)
-                arrays["%s/zero_%s" % (key, name)] = np.array(
+                arrays[f"{key}/zero_{name}"] = np.array(
                     [r[qi][4] for r in rows], dtype=bool)
         arrays[key + "/grad_zeros"] = np.array(zeros[key]["grad"], dtype=np.float64)
         arrays[key + "/grad2_zeros"] = np.array(zeros[key]["grad2"], dtype=np.float64)
@@ -757,10 +764,10 @@ def main():
 
     os.makedirs(os.path.dirname(OUT), exist_ok=True)
     save_npz(OUT, arrays)
-    log("wrote %s (%.2f MB)" % (OUT, os.path.getsize(OUT) / 1e6))
+    log(f"wrote {OUT} ({os.path.getsize(OUT) / 1e6:.2f} MB)")
     for key in keys:
         if maxp[key] > START_DPS:
-            log("  %s: precision escalated up to p=%d digits" % (key, maxp[key]))
+            log(f"  {key}: precision escalated up to p={maxp[key]} digits")
 
 
 if __name__ == "__main__":
