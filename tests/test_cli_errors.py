@@ -1,0 +1,144 @@
+"""Every mistake a user can make: one line on stderr that names it, nothing on stdout, exit 2
+for a bad command line and 1 for bad data or files, never a traceback."""
+
+import numpy as np
+import pytest
+from typer.testing import CliRunner
+
+from actcli import cli, io
+
+try:  # click < 8.2 (typer < 0.2x) mixes stderr into stdout unless told not to
+    runner = CliRunner(mix_stderr=False)
+except TypeError:
+    runner = CliRunner()
+
+
+def fails(code: int, *args: str, stdin: str | None = None) -> str:
+    r = runner.invoke(cli.app, list(args), input=stdin, prog_name="actcli")
+    assert r.exit_code == code, (r.exit_code, r.stdout, r.stderr, r.exception)
+    assert r.stdout == ""
+    assert (
+        "Traceback" not in r.stderr and r.exception is None or isinstance(r.exception, SystemExit)
+    )
+    lines = r.stderr.splitlines()
+    assert len(lines) == 1, r.stderr
+    return lines[0]
+
+
+@pytest.mark.parametrize(
+    "args, words",
+    [
+        (["eval", "sigmod", "1"], ["unknown function 'sigmod'", "did you mean 'sigmoid'?"]),
+        (["compare", "relu", "tahn", "1"], ["unknown function 'tahn'", "'tanh'"]),
+        (["info", "zzz"], ["unknown function 'zzz'", "actcli list"]),
+        (["table", "sigmod"], ["'sigmoid'"]),
+        (["eval", "relu", "1", "abc", "3"], ["'abc'", "point 2", "is not a number", "1e-3"]),
+        (["eval", "leaky_relu:alpah=0.2", "1"], ["unknown parameter 'alpah'", "'alpha'"]),
+        (["eval", "relu:alpha=1", "1"], ["unknown parameter 'alpha'", "parameters: none"]),
+        (["eval", "softplus:beta=x", "1"], ["beta", "'x' is not a number"]),
+        (["eval", "leaky_relu:alpha", "1"], ["alpha", "name=value"]),
+        (["eval", "softplus:beta=0", "1"], ["beta=0", "> 0"]),
+        (["eval", "leaky_relu:alpha=-1", "1"], ["alpha=-1", ">= 0"]),
+        (["eval", "hardtanh:min=2,max=1", "1"], ["min (2) must be below max (1)"]),
+        (["eval", "relu", "--dtype", "float16", "1"], ["--dtype", "'float16'", "float32"]),
+        (["grad", "relu", "--order", "3", "1"], ["--order", "3", "1<=x<=2"]),
+        (["grad", "relu", "--order", "x", "1"], ["--order", "'x'"]),
+        (["eval", "relu", "--range", "0", "1", "--num", "0"], ["--num", "x>=1"]),
+        (["eval", "relu", "--range", "0", "inf"], ["--range", "finite"]),
+        (["eval", "relu", "--range", "0", "abc"], ["--range", "'abc'"]),
+        (["eval", "relu", "--range", "0"], ["'--range' needs 2 values"]),
+        (["eval", "relu", "--jsn", "1"], ["no such option '--jsn'", "did you mean '--json'?"]),
+        (["eval", "relu", "--frobnicate", "1"], ["no such option '--frobnicate'", "--help"]),
+        (["evl", "relu", "1"], ["no such command 'evl'"]),
+        (["eval"], ["missing argument 'FUNC'", "--help"]),
+        (["eval", "relu", "--json", "--csv", "1"], ["one output format", "--json", "--csv"]),
+        (["eval", "relu", "-o", "out.xyz", "1"], ["'out.xyz'", ".json", "--json"]),
+        (["table", "-o", "t.npy"], ["'t.npy'", ".json"]),
+        (["eval", "relu", "--table", "-o", "t.json", "1"], ["--table"]),
+        (["eval", "relu", "-", "1"], ["'-'", "not both"]),
+        (["compare", "1", "2"], ["at least one function"]),
+        (["compare", "relu", "relu", "1"], ["'relu' is given twice"]),
+    ],
+)
+def test_usage_errors_exit_2(args, words):
+    line = fails(2, *args)
+    assert line.startswith("actcli")
+    for w in words:
+        assert w in line, line
+
+
+def test_empty_input_says_how_to_give_numbers():
+    line = fails(2, "eval", "relu", stdin="")
+    for w in ("no numbers", "arguments", "--range", "--input", "standard input"):
+        assert w in line
+
+
+def test_missing_and_unreadable_files_exit_1(tmp_path):
+    assert "No such file" in fails(1, "eval", "relu", "--input", str(tmp_path / "nope.txt"))
+    assert "directory" in fails(1, "eval", "relu", "--input", str(tmp_path))
+
+
+@pytest.mark.parametrize(
+    "name, content, words",
+    [
+        ("bad.txt", "1 2\n3 x4\n", ["bad.txt', line 2", "'x4'", "not a number"]),
+        ("bad.csv", "x,y\n1,2\n", ["line 1", "'x'"]),
+        ("bad.json", '[1, "two"]', ["element 1", '"two"']),
+        ("bad2.json", '{"x": [1]}', ["JSON array"]),
+        ("broken.json", "[1, 2", ["not valid JSON"]),
+        ("empty.txt", "", ["holds no numbers", "--range"]),
+    ],
+)
+def test_files_that_are_not_numbers_exit_1(tmp_path, name, content, words):
+    f = tmp_path / name
+    f.write_text(content)
+    line = fails(1, "eval", "relu", "--input", str(f))
+    for w in words:
+        assert w in line, line
+
+
+def test_npy_of_strings_and_binary_text(tmp_path):
+    np.save(tmp_path / "s.npy", np.array(["a"]))
+    assert "not real numbers" in fails(1, "grad", "relu", "-i", str(tmp_path / "s.npy"))
+    (tmp_path / "b.txt").write_bytes(b"\x89PNG\x00\xff")
+    assert "UTF-8" in fails(1, "grad", "relu", "-i", str(tmp_path / "b.txt"))
+
+
+def test_stdin_that_is_not_numbers_exits_1():
+    line = fails(1, "eval", "relu", stdin="1 2\nthree\n")
+    assert "standard input, line 2" in line and "'three'" in line
+
+
+def test_unwritable_output_exits_1(tmp_path):
+    line = fails(1, "eval", "relu", "-o", str(tmp_path / "no" / "dir.json"), "1")
+    assert "cannot write" in line
+
+
+def test_ctrl_c_exits_130_quietly(monkeypatch):
+    def interrupted(*a, **k):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(io, "read_points", interrupted)
+    r = runner.invoke(cli.app, ["eval", "relu", "1"], prog_name="actcli")
+    assert r.exit_code == 130 and r.stdout == "" and r.stderr == ""
+
+
+def test_broken_pipe_exits_quietly(monkeypatch):
+    """The real thing (`| head -1`) is in test_cli_subprocess.py; this is the writer's part."""
+
+    class Closed:  # a pipe whose reader has gone; no fileno, so stdout is left alone
+        def write(self, s):
+            raise BrokenPipeError
+
+        def flush(self):
+            raise BrokenPipeError
+
+    monkeypatch.setattr(cli.sys, "stdout", Closed())
+    with pytest.raises(cli.typer.Exit) as e:
+        cli._emit(["1.0\t1.0\n"], None)
+    assert e.value.exit_code == cli.EXIT_PIPE
+
+
+def test_negative_numbers_do_not_hide_option_typos():
+    line = fails(2, "grad", "relu", "-2", "--ordr", "2", "3")
+    assert "'--ordr'" in line and "'--order'" in line

@@ -1,0 +1,121 @@
+"""The installed `actcli` as a shell runs it: pipes, `| head -1`, stdin, a real terminal."""
+
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+_BIN = Path(sys.executable).with_name("actcli")
+ACTCLI = [str(_BIN)] if _BIN.exists() else [sys.executable, "-m", "actcli"]
+ENV = {k: v for k, v in os.environ.items() if k not in ("NO_COLOR", "FORCE_COLOR", "COLUMNS")}
+COLOUR = re.compile(r"\x1b\[[0-9;]*3[0-9]")  # a foreground colour, not just bold
+
+
+def run(*args: str, stdin: str | None = None, env: dict | None = None):
+    return subprocess.run(
+        [*ACTCLI, *args], input=stdin, capture_output=True, text=True, env=env or ENV, timeout=60
+    )
+
+
+def test_pipe_into_head_has_no_broken_pipe_message():
+    cmd = " ".join(ACTCLI) + " eval relu --range -1000 1000 --num 3000000"
+    r = subprocess.run(
+        ["bash", "-c", f"{cmd} | head -1; echo status=${{PIPESTATUS[0]}}"],
+        capture_output=True,
+        text=True,
+        env=ENV,
+        timeout=60,
+    )
+    assert r.stdout == "-1000.0\t0.0\nstatus=141\n"
+    assert r.stderr == ""
+
+
+def test_stdin_and_python_m():
+    r = run("eval", "relu", stdin="-1 2\n")
+    assert (r.returncode, r.stdout, r.stderr) == (0, "-1.0\t0.0\n2.0\t2.0\n", "")
+    r = subprocess.run(
+        [sys.executable, "-m", "actcli", "--version"],
+        capture_output=True,
+        text=True,
+        env=ENV,
+        timeout=60,
+    )
+    assert r.stdout.startswith("actcli ") and r.returncode == 0
+
+
+def test_error_is_one_line_without_traceback():
+    r = run("grad", "relu", "-2", "oops")
+    assert r.returncode == 2 and r.stdout == ""
+    assert r.stderr.count("\n") == 1 and "'oops'" in r.stderr
+
+
+@pytest.mark.skipif(shutil.which("jq") is None, reason="jq not installed")
+def test_jq_reads_the_json():
+    cmd = " ".join(ACTCLI) + " eval sigmoid --json -- nan -inf 0"
+    r = subprocess.run(
+        ["bash", "-c", f"{cmd} | jq -c ."], capture_output=True, text=True, env=ENV, timeout=60
+    )
+    assert r.returncode == 0, r.stderr
+    assert json.loads(r.stdout)["y"] == ["NaN", 0, 0.5]
+
+
+def _on_a_terminal(*args: str, env: dict) -> str:
+    """Run with stdout on a pseudo-terminal, as a person at a shell would."""
+    import pty
+
+    main, sub = pty.openpty()
+    try:
+        proc = subprocess.run(
+            [*ACTCLI, *args],
+            stdout=sub,
+            stderr=subprocess.PIPE,
+            stdin=subprocess.DEVNULL,
+            env=env,
+            timeout=60,
+        )
+        os.close(sub)
+        chunks = []
+        while True:
+            try:
+                data = os.read(main, 65536)
+            except OSError:  # EIO: the terminal has no writer left
+                break
+            if not data:
+                break
+            chunks.append(data)
+    finally:
+        os.close(main)
+    assert proc.returncode == 0, proc.stderr
+    return b"".join(chunks).decode()
+
+
+@pytest.mark.skipif(not hasattr(os, "openpty"), reason="needs a pseudo-terminal")
+def test_terminal_gets_a_table_in_colour_unless_no_color():
+    env = {**ENV, "TERM": "xterm-256color", "COLUMNS": "100"}
+    coloured = _on_a_terminal("table", "relu", env=env)
+    assert "[0, inf)" in coloured and "─" in coloured and COLOUR.search(coloured)
+    plain = _on_a_terminal("table", "relu", env={**env, "NO_COLOR": "1"})
+    assert "[0, inf)" in plain and "─" in plain and not COLOUR.search(plain)
+    flag = _on_a_terminal("grad", "relu", "--no-color", "--", "-2", "0", "3", env=env)
+    assert "relu'(x)" in flag and not COLOUR.search(flag)
+
+
+def test_one_shot_loads_no_rich_scipy_or_plotext():
+    code = (
+        "import sys; sys.argv = ['actcli', 'eval', 'relu', '--json', '1'];"
+        "from actcli.cli import main\n"
+        "try: main()\n"
+        "except SystemExit: pass\n"
+        "bad = [m for m in sys.modules if m.split('.')[0] in ('rich', 'scipy', 'plotext')]\n"
+        "print(bad, file=sys.stderr)"
+    )
+    r = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, env=ENV, timeout=60
+    )
+    assert r.stdout.startswith('{"function": "relu"')
+    assert r.stderr.strip() == "[]"
