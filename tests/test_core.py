@@ -123,3 +123,15 @@ def test_library_import_costs_no_cli() -> None:
     code = "import actcli, sys; actcli.get('gelu').grad(1.0); print(sorted(m for m in ('typer', 'rich', 'plotext', 'click') if m in sys.modules))"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[]"
+
+
+def test_get_parses_expressions_but_prefers_catalog_names() -> None:
+    from actcli.core.expr import Expression
+
+    assert isinstance(actcli.get("x*sigmoid(x)"), Expression)
+    assert actcli.get("x*sigmoid(x)").value(1.0) == actcli.get("silu").value(1.0)
+    assert isinstance(actcli.get("relu"), actcli.Activation)
+    with pytest.raises(actcli.UnknownFunctionError, match="did you mean 'sigmoid'"):
+        actcli.get("sigmod")
+    with pytest.raises(actcli.ParameterError, match="takes no parameters"):
+        actcli.get("x*x", alpha=1.0)

@@ -201,13 +201,27 @@ def get(spec: str, dialect: str | None = None, **params: float) -> Activation:
 
     With a `dialect` ('torch', 'jax', 'keras', 'keras2', 'tf'), the name means what that
     framework means by it: its definition, defaults and derivative at kinks.
+    Anything that is not a catalog name and reads as an expression in x ('x*sigmoid(1.702*x)')
+    is parsed as one (see `actcli.core.expr`); its catalog names keep actcli's meaning.
     """
+    if not _is_catalog_name(spec):
+        from actcli.core.expr import looks_like_expression, parse
+
+        if looks_like_expression(spec):
+            if params:
+                raise ParameterError(f"'{spec}': an expression takes no parameters")
+            return parse(spec)  # type: ignore[return-value]  (an Expression acts like one)
     if dialect is not None:
         from actcli.core.dialects import resolve
 
         return resolve(spec, dialect, **params)
     name, from_spec = parse_spec(spec)
     return Activation(declaration(name), {**from_spec, **params})
+
+
+def _is_catalog_name(spec: str) -> bool:
+    _load()
+    return _norm(spec.partition(":")[0]) in _LOOKUP
 
 
 def _resolve(prop: Prop, params: Mapping[str, float]) -> Any:
