@@ -115,6 +115,10 @@ def _range_agrees(declared: Interval, p: Probe) -> bool:
     return inside and reach_lo and reach_hi
 
 
+def _yes(flag: bool) -> str:
+    return "yes" if flag else "no"
+
+
 @dataclass(frozen=True)
 class Check:
     prop: str
@@ -136,9 +140,9 @@ def verify(act: Activation, p: Probe | None = None, span: float = 100.0) -> list
     sat = ", ".join("-" if s is None else f"{s:+.3g}" for s in p.saturation)
     return [
         Check("output_range", str(rng), f"[{p.lo:.6g}, {p.hi:.6g}]", _range_agrees(rng, p)),
-        Check("zero_centered", str(zc), f"f(0)={p.f0:g}, odd={p.odd}", zc == zc_measured),
-        Check("monotonic", str(mono), str(p.monotonic), mono == p.monotonic),
+        Check("zero_centered", _yes(zc), f"{_yes(zc_measured)} (f(0) = {p.f0:g}, odd: {_yes(p.odd)})", zc == zc_measured),
+        Check("monotonic", _yes(mono), _yes(p.monotonic), mono == p.monotonic),
         Check("vanishing_gradient", van, f"{vanishing_claim(p)} (|f'|<1e-3 beyond {sat})", van == vanishing_claim(p)),
-        Check("dying_units", dying, f"{dying_measured} (f'=0 on far side: {p.dead})", dying == dying_measured),
+        Check("dying_units", dying, f"{dying_measured} (f' = 0 on a far side: {_yes(any(p.dead))})", dying == dying_measured),
         Check("max_slope", "-", f"{p.max_slope:.6g} at x={p.max_slope_at:.4g}", True),
     ]

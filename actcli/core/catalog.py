@@ -238,6 +238,7 @@ def _elu_grad(x, out, alpha, scale=1.0, positive=None):
     use="hidden layers; negative outputs push mean activations towards 0",
     limitations="exp is slower than relu; saturates to −α for very negative inputs",
     source="Clevert et al. 2015",
+    notes="smooth negative side pushes mean activations towards 0; no dead units",
 )
 class ELU:
     def value(x, out, alpha):
@@ -260,6 +261,7 @@ class ELU:
     use="self-normalising networks (with lecun_normal init and alpha dropout)",
     limitations="its self-normalisation needs that init and plain feed-forward layers",
     source="Klambauer et al. 2017",
+    notes="scaled ELU that keeps activations near zero mean and unit variance",
 )
 class SELU:
     def value(x, out):
@@ -293,6 +295,7 @@ def _celu_parts(x, alpha):
     use="hidden layers; an ELU whose derivative is continuous for every α",
     limitations="like ELU: exp cost, saturation to −α",
     source="Barron 2017",
+    notes="ELU with a derivative continuous at 0 for every α",
 )
 class CELU:
     def value(x, out, alpha):
@@ -334,6 +337,7 @@ def _gelu_parts(x):
     use="transformers (BERT, GPT-2, ViT): a smooth ReLU weighted by the Gaussian CDF",
     limitations="needs erf; slightly non-monotonic (minimum −0.17 at x ≈ −0.75)",
     source="Hendrycks & Gimpel 2016",
+    notes="smooth ReLU weighted by the Gaussian CDF; the transformer default",
 )
 class GELU:
     def value(x, out):
@@ -453,6 +457,7 @@ def _silu_grad2(x, out, beta):
     use="hidden layers of deep CNNs and LLM MLPs (EfficientNet; SwiGLU's gate)",
     limitations="non-monotonic dip (min −0.278/β at x ≈ −1.28/β); costs an exp",
     source="Elfwing et al. 2017; Ramachandran et al. 2017 (swish)",
+    notes="smooth, non-monotonic ReLU-like unit; x·σ(βx)",
 )
 class SiLU:
     def value(x, out, beta):
@@ -550,6 +555,7 @@ def _mish_parts(x):
     use="hidden layers of detection CNNs (YOLOv4)",
     limitations="costlier than relu/silu; non-monotonic dip (min −0.309 at x ≈ −1.19)",
     source="Misra 2019",
+    notes="smooth, non-monotonic; slightly costlier than silu",
 )
 class Mish:
     def value(x, out):
@@ -584,6 +590,7 @@ def _inv1p_abs(x, out=None):
     use="a cheaper tanh; saturates polynomially, not exponentially",
     limitations="still saturates, slowly: |f'| < 1e-3 beyond |x| ≈ 31",
     source="Bergstra et al. 2009; Glorot & Bengio 2010",
+    notes="tanh-like but saturates polynomially (slower)",
 )
 class Softsign:
     def value(x, out):
@@ -614,6 +621,7 @@ class Softsign:
     use="log-probabilities for binary losses (numerically stable BCE)",
     limitations="rarely a hidden activation: unbounded below, saturates above",
     source="log of the logistic function",
+    notes="stable log-probability of the positive class",
 )
 class LogSigmoid:
     def value(x, out):
@@ -670,6 +678,7 @@ class Squareplus:
     use="a cheap sigmoid for mobile networks (MobileNetV3 gates)",
     limitations="zero gradient outside (−3, 3)",
     source="Howard et al. 2019 (MobileNetV3); PyTorch's definition",
+    notes="piecewise-linear sigmoid for cheap inference",
 )
 class HardSigmoid:
     def value(x, out):
@@ -726,6 +735,7 @@ class Keras2HardSigmoid:
     use="a cheap swish for mobile networks (MobileNetV3)",
     limitations="zero gradient below −3; a dip to −0.375 at x = −1.5",
     source="Howard et al. 2019 (MobileNetV3)",
+    notes="piecewise swish for cheap inference",
 )
 class HardSwish:
     def value(x, out):
@@ -762,6 +772,7 @@ class HardSwish:
     limitations="zero gradient outside (min, max)",
     source="Collobert 2004",
     validate=lambda p: None if p["min"] < p["max"] else f"min ({p['min']:g}) must be below max ({p['max']:g})",
+    notes="piecewise-linear tanh; flat (no gradient) outside [min, max]",
 )
 class HardTanh:
     def value(x, out, min, max):  # noqa: A002  (PyTorch's parameter names)
@@ -784,6 +795,7 @@ class HardTanh:
     use="mobile networks with low-precision arithmetic (MobileNet)",
     limitations="zero gradient outside (0, 6)",
     source="Krizhevsky 2010; Howard et al. 2017 (MobileNet)",
+    notes="ReLU capped at 6, for low-precision arithmetic",
 )
 class ReLU6:
     def value(x, out):
@@ -807,6 +819,7 @@ class ReLU6:
     use="sparse coding and denoising (soft thresholding, ISTA)",
     limitations="zero gradient inside [−λ, λ]",
     source="Donoho 1995 (soft thresholding)",
+    notes="soft thresholding: shrinks towards 0 by λ",
 )
 class SoftShrink:
     def value(x, out, lambd):
@@ -832,6 +845,7 @@ class SoftShrink:
     use="sparse coding (hard thresholding)",
     limitations="discontinuous at ±λ; zero gradient inside [−λ, λ]",
     source="Donoho & Johnstone 1994 (hard thresholding)",
+    notes="hard thresholding: zeroes |x| ≤ λ",
 )
 class HardShrink:
     def value(x, out, lambd):
@@ -936,6 +950,7 @@ class Snake:
     use="transformer MLPs (Primer); sparse, sharper than relu",
     limitations="dies like relu for x < 0; unbounded growth of f' for large x",
     source="So et al. 2021 (Primer)",
+    notes="sparse like ReLU, with a gradient that grows with x",
 )
 class SquaredReLU:
     def value(x, out):
