@@ -298,13 +298,20 @@ def _celu_parts(x, alpha):
     notes="ELU with a derivative continuous at 0 for every α",
 )
 class CELU:
+    # For α = 1, celu is elu.
     def value(x, out, alpha):
+        if alpha == 1.0:
+            return _elu_value(x, out, 1.0)
         return where(x > 0, x, _celu_parts(x, alpha)[0])
 
     def grad(x, out, alpha):
+        if alpha == 1.0:
+            return _elu_grad(x, out, 1.0)
         return where(x > 0, 1.0, _celu_parts(x, alpha)[1])
 
     def grad2(x, out, alpha):
+        if alpha == 1.0:
+            return _elu_grad(x, out, 1.0, positive=0.0)
         return where(x > 0, 0.0, _celu_parts(x, alpha)[1] / alpha)
 
 
@@ -424,6 +431,17 @@ def _silu_value(x, out, beta):
 def _silu_grad(x, out, beta):
     # f' = σ(z) + z·σ'(z) = g'(z) for g(z) = z·σ(z)
     xc, zh, zl, _ = _silu_z(x, beta)
+    if zl is None:  # z = x exactly: one exp, σ + zσ' = (n(1 + e) + ze)/(1 + e)², e = e^(−|z|)
+        e = exp_neg_abs(zh)
+        n = np.greater_equal(zh, 0.0, out=out)
+        np.maximum(n, e, out=n)  # σ's numerator: 1 for z >= 0, e below
+        d = e + 1.0
+        n *= d
+        e *= zh
+        n += e
+        d *= d
+        n /= d
+        return taylor(n, zh, None, "silu'")
     d = dsigmoid_dd(zh, zl)
     out = sigmoid_dd(zh, zl, out)
     if zl is not None:
@@ -648,22 +666,42 @@ class LogSigmoid:
     notes="for x < 0 computed as b/(2(√(x²+b) − x)), which does not cancel",
 )
 class Squareplus:
-    # r = √(x² + b); for x < 0, x + r = b/(r − x) avoids cancelling.
+    # With a = |x| and r = √(x² + b): x + r for x >= 0, and for x < 0 the same without
+    # cancelling, b/(r − x) = b/(a + r). Halves keep a + r from overflowing.
     def value(x, out, b):
-        xs = np.clip(x, -_MAX, _MAX)
-        r = np.hypot(xs, np.sqrt(b))
-        neg = (0.5 * b / r) / (1.0 + np.abs(xs) / r)
-        return where(x < 0, np.where(x == -inf, 0.0, neg), 0.5 * x + 0.5 * r)
+        a, r = _squareplus_r(x, b)
+        half = np.multiply(a, 0.5, out=out)
+        half += 0.5 * r  # (a + r)/2
+        neg = np.divide(0.25 * b, half)
+        np.copyto(half, neg, where=x < 0)
+        return half
 
     def grad(x, out, b):
-        xs = np.clip(x, -_MAX, _MAX)
-        r = np.hypot(xs, np.sqrt(b))
-        neg = (0.5 * b / r) / r / (1.0 + np.abs(xs) / r)
-        return where(x < 0, neg, 0.5 + 0.5 * (xs / r))
+        a, r = _squareplus_r(np.clip(x, -_MAX, _MAX), b)
+        np.divide(a, r, out=out)
+        out += 1.0
+        out *= 0.5  # (1 + |x|/r)/2 for x >= 0
+        half = 0.5 * a + 0.5 * r
+        neg = (0.25 * b / r) / half  # b/(2r(r + |x|)) for x < 0
+        np.copyto(out, neg, where=x < 0)
+        return out
 
     def grad2(x, out, b):
-        r = np.hypot(np.clip(x, -_MAX, _MAX), np.sqrt(b))
-        return (0.5 * b / r) / r / r
+        _, r = _squareplus_r(x, b)
+        np.divide(0.5 * b, r, out=out)
+        out /= r
+        out /= r
+        return out
+
+
+def _squareplus_r(x, b):
+    """(|x|, √(x² + b)) without overflow: beyond |x| = 1e150, b is lost and r = |x|."""
+    a = np.abs(x)
+    r = np.minimum(a, 1e150)
+    r *= r
+    r += b
+    np.sqrt(r, out=r)
+    return a, np.maximum(r, a, out=r)
 
 
 # --- piecewise linear ----------------------------------------------------------------------
@@ -903,6 +941,32 @@ def _snake_ax(x, a):
     return ph * scale, pl * scale
 
 
+def _snake_sin(ph, pl):
+    """sin(ph + pl), in full: for |x| > 2^53 the low part is not small."""
+    return np.sin(ph) * np.cos(pl) + np.cos(ph) * np.sin(pl)
+
+
+def _snake_grad(x, a):
+    """2·sin²(ax + π/4), with ax + π/4 carried as hi + lo: exact next to the zeros."""
+    ph, pl = _snake_ax(x, a)
+    h, e = two_sum(ph, _PI4[0])
+    s = _snake_sin(h, e + pl + _PI4[1])
+    return np.where(np.isfinite(x), 2.0 * s * s, np.nan)
+
+
+def _snake_grad2(x, a):
+    """2a·cos(2ax), with 2ax = 2ph + 2pl (exact doubling) while 2ph does not overflow."""
+    ph, pl = _snake_ax(x, a)
+    small = np.abs(ph) < _MAX / 2
+    h, lo = np.where(small, 2.0 * np.where(small, ph, 0.0), 0.0), 2.0 * pl
+    c2 = np.cos(h) * np.cos(lo) - np.sin(h) * np.sin(lo)
+    # cos(2θ) = (cos θ − sin θ)(cos θ + sin θ) where 2θ would overflow.
+    s = _snake_sin(ph, pl)
+    c = np.cos(ph) * np.cos(pl) - np.sin(ph) * np.sin(pl)
+    c2 = np.where(small, c2, (c - s) * (c + s))
+    return np.where(np.isfinite(x), 2.0 * a * c2, np.nan)
+
+
 @activation(
     name="snake", aliases=(), params={"a": Param(1.0, "frequency", "> 0")},
     formula="x + sin²(a·x)/a", derivative="1 + sin(2a·x) = 2·sin²(a·x + π/4)",
@@ -915,30 +979,34 @@ def _snake_ax(x, a):
     notes="f' computed as 2·sin²(ax + π/4) with ax + π/4 carried as hi + lo",
 )
 class Snake:
-    # sin and cos of hi + lo in full: for |x| > 2^53 the low part is not small.
+    # For a = 1 (the default) ax is exact, so one sine or cosine per point does, except
+    # next to the zeros of f' where the careful form takes over.
     def value(x, out, a):
-        ph, pl = _snake_ax(x, a)
-        s = np.sin(ph) * np.cos(pl) + np.cos(ph) * np.sin(pl)
-        return np.where(np.isfinite(x), x + s * s / a, x)
+        if a != 1.0:
+            ph, pl = _snake_ax(x, a)
+            s = _snake_sin(ph, pl)
+            return np.where(np.isfinite(x), x + s * s / a, x)
+        s = np.sin(np.where(np.isfinite(x), x, 0.0))
+        s *= s
+        return np.add(x, s, out=out)
 
     def grad(x, out, a):
-        ph, pl = _snake_ax(x, a)
-        h, e = two_sum(ph, _PI4[0])
-        lo = e + pl + _PI4[1]
-        s = np.sin(h) * np.cos(lo) + np.cos(h) * np.sin(lo)
-        return np.where(np.isfinite(x), 2.0 * s * s, np.nan)
+        if a != 1.0:
+            return _snake_grad(x, a)
+        ok = np.abs(x) < _MAX / 2  # 2x exact and finite
+        np.sin(2.0 * np.where(ok, x, 0.0), out=out)
+        out += 1.0  # 1 + sin 2x: good to 2 ULP while it is >= 1/4
+        redo = (out < 0.25) | ~ok
+        out[redo] = _snake_grad(x[redo], 1.0)
+        return out
 
     def grad2(x, out, a):
-        # cos(2ax) of 2ax = 2ph + 2pl (exact doubling), while 2ph does not overflow.
-        ph, pl = _snake_ax(x, a)
-        small = np.abs(ph) < _MAX / 2
-        h, lo = np.where(small, 2.0 * np.where(small, ph, 0.0), 0.0), 2.0 * pl
-        c2 = np.cos(h) * np.cos(lo) - np.sin(h) * np.sin(lo)
-        # cos(2θ) = (cos θ − sin θ)(cos θ + sin θ) where it would.
-        s = np.sin(ph) * np.cos(pl) + np.cos(ph) * np.sin(pl)
-        c = np.cos(ph) * np.cos(pl) - np.sin(ph) * np.sin(pl)
-        c2 = np.where(small, c2, (c - s) * (c + s))
-        return np.where(np.isfinite(x), 2.0 * a * c2, np.nan)
+        ok = np.abs(x) < _MAX / 2
+        if a != 1.0 or not ok.all():
+            return _snake_grad2(x, a)
+        np.cos(2.0 * x, out=out)
+        out *= 2.0
+        return out
 
 
 @activation(

@@ -79,10 +79,10 @@ def exp_neg_abs(z: np.ndarray, scale: float = 1.0) -> np.ndarray:
 def sigmoid(z: np.ndarray, out: np.ndarray | None = None) -> np.ndarray:
     """σ(z) = 1/(1 + e) for z >= 0, e/(1 + e) for z < 0, with e = e^(−|z|)."""
     e = exp_neg_abs(z)
-    out = np.add(e, 1.0, out=out)
-    np.divide(1.0, out, out=out)
-    np.multiply(out, e, out=out, where=z < 0)
-    return out
+    out = np.greater_equal(z, 0.0, out=np.empty_like(e) if out is None else out)
+    np.maximum(out, e, out=out)  # the numerator: 1 for z >= 0, e below (e <= 1)
+    e += 1.0
+    return np.divide(out, e, out=out)
 
 
 def dsigmoid(z: np.ndarray, out: np.ndarray | None = None) -> np.ndarray:
