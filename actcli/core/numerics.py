@@ -36,8 +36,13 @@ def two_prod(a: np.ndarray, b: np.ndarray | float) -> tuple[np.ndarray, np.ndarr
     """p + e == a * b exactly (Dekker), for |a|, |b| below 1e300 and no underflow."""
     p = a * b
     ah, al = _split(a)
-    bh, bl = _split(b)
-    return p, ((ah * bh - p) + ah * bl + al * bh) + al * bl
+    bh, bl = (ah, al) if b is a else _split(b)
+    e = ah * bh
+    e -= p
+    e += ah * bl
+    e += al * bh
+    e += al * bl
+    return p, e
 
 
 def scaled(x: np.ndarray, c: float) -> tuple[np.ndarray, np.ndarray | None]:
@@ -169,7 +174,8 @@ def taylor(y: np.ndarray, zh: np.ndarray, zl: np.ndarray | float | None, key: st
 
 @functools.cache
 def _erfcx_table() -> np.ndarray:
-    return np.array(ERFCX)
+    """Coefficient k of every interval in row k: a gather along axis 1 gives contiguous rows."""
+    return np.ascontiguousarray(np.array(ERFCX).T)
 
 
 def erfcx(th: np.ndarray, tl: np.ndarray) -> np.ndarray:
@@ -179,10 +185,14 @@ def erfcx(th: np.ndarray, tl: np.ndarray) -> np.ndarray:
     """
     table = _erfcx_table()
     # fmax/fmin drop nan (the caller puts nan back), so the cast to an index is always valid.
-    i = np.fmin(np.fmax(th * (1.0 / ERFCX_STEP), 0.0), len(table) - 1).astype(np.intp)
-    d = (th - ERFCX_STEP * (i + 0.5)) + tl
-    rows = table[i]
-    acc = rows[:, -1].copy()
-    for k in range(table.shape[1] - 2, -1, -1):
-        acc = acc * d + rows[:, k]
+    i = np.fmin(np.fmax(th * (1.0 / ERFCX_STEP), 0.0), table.shape[1] - 1).astype(np.intp)
+    d = i + 0.5
+    d *= -ERFCX_STEP
+    d += th
+    d += tl
+    coeffs = np.take(table, i, axis=1)  # (degree + 1, n)
+    acc = coeffs[-1].copy()
+    for row in coeffs[-2::-1]:
+        acc *= d
+        acc += row
     return acc
