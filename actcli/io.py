@@ -22,6 +22,17 @@ grad (`"order": 2` names its values "d2ydx2" instead of "dydx")::
     {"function": "relu", "params": {}, "dtype": "float64", "order": 1,
      "x": [-2.0, 0.0, 3.0], "dydx": [0.0, 0.0, 1.0]}
 
+grad with `--kink math` adds `"kink": "math"` after "order", and at a kink where the one-sided
+derivatives differ writes the interval [lo, hi] of them (the subgradient) instead of a number:
+a two-element array in JSON and JSONL, the text `[0.0, 1.0]` in CSV, TSV and tables::
+
+    {"function": "relu", "params": {}, "dtype": "float64", "order": 1, "kink": "math",
+     "x": [-1.0, 0.0, 1.0], "dydx": [0.0, [0.0, 1.0], 1.0]}
+
+With `--dialect NAME`, eval, grad and each function of compare carry `"dialect": NAME` after
+"params"; "function" and "params" are then what that framework computes (`gelu` in jax is
+"gelu_tanh"). An expression's "function" is its text, and its "params" are `{}`.
+
 compare (`--value` drops "dydx", `--grad` drops "y")::
 
     {"dtype": "float64", "x": [0.0],
@@ -37,10 +48,29 @@ function's parameters (`function_record`)::
       "vanishing_gradient": "yes", "dying_units": "no", "use": "...", "limitations": "...",
       "source": "...", "notes": "..."}, ...]
 
+dialects: one function as each framework defines it, at the points; the masks are true where
+the frameworks that have the function give different bits ("api" is null for a framework that
+lacks it: its row is actcli's own definition, which `--dialect` falls back to, and it takes no
+part in the masks)::
+
+    {"function": "leaky_relu", "x": [0.0, 1.0],
+     "dialects": [{"dialect": "torch", "api": "F.leaky_relu(negative_slope=0.01)",
+                   "function": "leaky_relu", "params": {"alpha": 0.01}, "note": "",
+                   "y": [0.0, 1.0], "dydx": [0.01, 1.0]}, ...],
+     "value_differs": [false, false], "grad_differs": [true, false]}
+
+flow, dead: exactly `FlowResult.to_dict()` and `DeadResult.to_dict()` of `actcli.core.flow`;
+collapse: an array of `CollapseResult.to_dict()`, one per function.
+
 `table --verify` adds to each row `"checks": [{"property": "output_range", "declared": "(0, 1)",
 "measured": "[0, 1]", "agrees": true}, ...]`. `list` writes `{"name", "aliases", "params"}` rows
 (params at their defaults); `info` writes one row object plus "param_info" (`{name: {"default",
-"doc", "domain"}}`), "max_slope" and "max_slope_where".
+"doc", "domain"}}`), "max_slope", "max_slope_where" and "dialect_differences"
+(`[{"dialect", "api", "differences": [text, ...]}]`, one per framework whose version differs).
+`info EXPR` writes what is measured instead of declared: `{"function", "formula", "params",
+"kinks", "output_range" (the min and max on the probe's grid, as text), "f0", "odd",
+"zero_centered", "monotonic", "vanishing_gradient", "dying_units", "max_slope",
+"max_slope_where"}`.
 
 - "function" and "name" are canonical names ("sigmoid" for "logistic").
 - "params" always holds every parameter of the function with its value, defaults included
@@ -49,7 +79,8 @@ function's parameters (`function_record`)::
   `repr` for float64 (`0.1`, `-2.0`, `1e-05`), numpy's shortest float32 repr for float32 results
   (`0.1`, not `0.10000000149011612`, which is the same float32 widened to float64).
 - Non-finite numbers are the strings "NaN", "Infinity" and "-Infinity" in JSON and JSONL, and
-  `nan`, `inf`, `-inf` in CSV and TSV, so every document is strict JSON (RFC 8259).
+  `nan`, `inf`, `-inf` in CSV and TSV, so every document is strict JSON (RFC 8259). That holds
+  for every document, records included (flow's ratios are nan when no gradient gets through).
 
 JSONL: one object per point, `{"x": -2.0, "y": 0.0}` ("dydx" or "d2ydx2" for grad); compare
 writes `{"x": 0.0, "y": {"sigmoid": 0.5, "tanh": 0.0}, "dydx": {"sigmoid": 0.25, "tanh": 1.0}}`,
@@ -272,12 +303,18 @@ def split_specs(tokens: Sequence[str]) -> tuple[list[str], list[str]]:
 
 @dataclass(frozen=True)
 class Series:
-    """One function's results at the points: ("y", f(x)), ("dydx", f'(x)), ("d2ydx2", f''(x))."""
+    """One function's results at the points: ("y", f(x)), ("dydx", f'(x)), ("d2ydx2", f''(x)).
+
+    `subgradient` (grad --kink math): (lo, hi) of the one-sided derivatives at every point; the
+    "dydx" column is written as [lo, hi] wherever they differ.
+    """
 
     function: str
     params: dict[str, float]
     label: str
     columns: tuple[tuple[str, np.ndarray], ...]
+    dialect: str | None = None
+    subgradient: tuple[np.ndarray, np.ndarray] | None = None
 
 
 @dataclass(frozen=True)
@@ -297,10 +334,29 @@ class Points:
 VALUE_KEYS = {0: "y", 1: "dydx", 2: "d2ydx2"}
 
 
-def series(act: Activation, x: np.ndarray, orders: Iterable[int], label: str) -> Series:
-    """f and its derivatives of the given orders at x, keyed as in VALUE_KEYS."""
-    cols = tuple((VALUE_KEYS[k], act.derivative(x, k)) for k in orders)
-    return Series(act.name, dict(act.params), label, cols)
+def series(
+    act: Activation,
+    x: np.ndarray,
+    orders: Iterable[int],
+    label: str,
+    *,
+    threads: int | None = None,
+    kink_math: bool = False,
+) -> Series:
+    """f and its derivatives of the given orders at x, keyed as in VALUE_KEYS.
+
+    `threads` goes to the kernels (None: every core). `kink_math` adds the subgradient
+    interval for "dydx" (`Activation.subgradient`), in the dtype of x.
+    """
+    cols = tuple((VALUE_KEYS[k], act.derivative(x, k, threads=threads)) for k in orders)
+    sub = None
+    if kink_math:
+        lo, hi = act.subgradient(x)
+        with np.errstate(over="ignore"):
+            sub = (np.asarray(lo).astype(x.dtype), np.asarray(hi).astype(x.dtype))
+    return Series(
+        act.name, dict(act.params), label, cols, getattr(act, "dialect", None), subgradient=sub
+    )
 
 
 # --- numbers as text -----------------------------------------------------------------------
@@ -326,8 +382,21 @@ def _json_array(a: np.ndarray) -> str:
     return "[" + ", ".join(json_numbers(a)) + "]"
 
 
+def jsonable(obj: Any) -> Any:
+    """`obj` with every non-finite float replaced by "NaN", "Infinity" or "-Infinity"."""
+    if isinstance(obj, float):
+        if math.isfinite(obj):
+            return obj
+        return "NaN" if math.isnan(obj) else "Infinity" if obj > 0 else "-Infinity"
+    if isinstance(obj, dict):
+        return {k: jsonable(v) for k, v in obj.items()}
+    if isinstance(obj, (list, tuple)):
+        return [jsonable(v) for v in obj]
+    return obj
+
+
 def _dumps(obj: Any) -> str:
-    return json.dumps(obj, ensure_ascii=False, allow_nan=False)
+    return json.dumps(jsonable(obj), ensure_ascii=False, allow_nan=False)
 
 
 # --- writing points ------------------------------------------------------------------------
@@ -340,28 +409,53 @@ def points_json(p: Points) -> Iterator[str]:
         funcs = []
         for s in p.series:
             head = f'"function": {_dumps(s.function)}, "params": {_dumps(s.params)}'
+            if s.dialect is not None:
+                head += f', "dialect": {_dumps(s.dialect)}'
             cols = "".join(f", {_dumps(k)}: {_json_array(v)}" for k, v in s.columns)
             funcs.append("{" + head + cols + "}")
         parts.append('"functions": [' + ", ".join(funcs) + "]")
     else:
         (s,) = p.series
-        parts = [
-            f'"function": {_dumps(s.function)}',
-            f'"params": {_dumps(s.params)}',
-            f'"dtype": {_dumps(p.dtype)}',
-        ]
+        parts = [f'"function": {_dumps(s.function)}', f'"params": {_dumps(s.params)}']
+        if s.dialect is not None:
+            parts.append(f'"dialect": {_dumps(s.dialect)}')
+        parts.append(f'"dtype": {_dumps(p.dtype)}')
         if p.command == "grad":
             parts.append(f'"order": {p.order}')
+            if s.subgradient is not None:
+                parts.append('"kink": "math"')
         parts.append(f'"x": {_json_array(p.x)}')
-        parts.extend(f"{_dumps(k)}: {_json_array(v)}" for k, v in s.columns)
+        for k, v in s.columns:
+            text = with_intervals(json_numbers(v), s, k, json_numbers, 0, len(v))
+            parts.append(f"{_dumps(k)}: [{', '.join(text)}]")
     yield "{" + ", ".join(parts) + "}\n"
 
 
-def _chunks(p: Points, fmt: Any) -> Iterator[list[list[str]]]:
+def with_intervals(
+    text: list[str], s: Series, key: str, fmt: Any, start: int, stop: int, quote: bool = False
+) -> list[str]:
+    """`text` (the column `key` of `s`, rows start:stop) with "[lo, hi]" where lo != hi."""
+    if s.subgradient is None or key != "dydx":
+        return text
+    lo, hi = (a[start:stop] for a in s.subgradient)
+    at = np.flatnonzero(lo != hi)
+    if not at.size:
+        return text
+    text = list(text)
+    for i, a, b in zip(at.tolist(), fmt(lo[at]), fmt(hi[at]), strict=True):
+        text[i] = f'"[{a}, {b}]"' if quote else f"[{a}, {b}]"
+    return text
+
+
+def _chunks(p: Points, fmt: Any, quote: bool = False) -> Iterator[list[list[str]]]:
     """Columns of text (x first, then each series' columns), CHUNK rows at a time."""
-    arrays = [p.x] + [v for s in p.series for _, v in s.columns]
     for start in range(0, p.x.size, CHUNK):
-        yield [fmt(a[start : start + CHUNK]) for a in arrays]
+        stop = min(start + CHUNK, p.x.size)
+        cols = [fmt(p.x[start:stop])]
+        for s in p.series:
+            for k, v in s.columns:
+                cols.append(with_intervals(fmt(v[start:stop]), s, k, fmt, start, stop, quote))
+        yield cols
 
 
 def points_jsonl(p: Points) -> Iterator[str]:
@@ -403,7 +497,7 @@ def _csv_line(cells: Sequence[Any]) -> str:
 def points_csv(p: Points) -> Iterator[str]:
     """A header line, then one row per point."""
     yield _csv_line(points_header(p))
-    for cols in _chunks(p, number_strings):
+    for cols in _chunks(p, number_strings, quote=True):
         yield "".join(",".join(row) + "\n" for row in zip(*cols, strict=True))
 
 
@@ -525,3 +619,126 @@ def format_for(path: Path) -> str | None:
         ".txt": "tsv",
         ".npy": "npy",
     }.get(path.suffix.lower())
+
+
+# --- grids: flow, dead, collapse, dialects -------------------------------------------------
+
+
+def exact_cell(value: Any) -> str:
+    """As `cell`, but floats keep every digit (repr), so TSV and CSV read back exactly."""
+    if isinstance(value, float):
+        return repr(value)
+    return cell(value)
+
+
+def grid_tsv(header: Sequence[str], rows: Iterable[Sequence[Any]]) -> Iterator[str]:
+    """A header line, then one tab-separated line per row; floats with every digit."""
+    yield "\t".join(header) + "\n"
+    yield "".join("\t".join(exact_cell(v) for v in r) + "\n" for r in rows)
+
+
+def grid_csv(header: Sequence[str], rows: Iterable[Sequence[Any]]) -> Iterator[str]:
+    """A header line, then one CSV line per row; floats with every digit."""
+    yield _csv_line(header)
+    yield "".join(_csv_line([exact_cell(v) for v in r]) for r in rows)
+
+
+GRID_WRITERS = {"tsv": grid_tsv, "csv": grid_csv}
+
+
+def dialects_json(
+    name: str, x: np.ndarray, rows: Sequence[Any], value_differs: Any, grad_differs: Any
+) -> Iterator[str]:
+    """The `dialects` document of the module docstring; `rows` are `dialects.compare`'s."""
+    items = []
+    for r in rows:
+        head = {
+            "dialect": r.dialect,
+            "api": r.api,
+            "function": r.act.name,
+            "params": dict(r.act.params),
+            "note": r.note,
+        }
+        y, dydx = _json_array(np.asarray(r.y)), _json_array(np.asarray(r.dydx))
+        items.append(_dumps(head)[:-1] + f', "y": {y}, "dydx": {dydx}' + "}")
+    parts = [
+        f'"function": {_dumps(name)}',
+        f'"x": {_json_array(x)}',
+        '"dialects": [' + ", ".join(items) + "]",
+        f'"value_differs": {_dumps([bool(b) for b in value_differs])}',
+        f'"grad_differs": {_dumps([bool(b) for b in grad_differs])}',
+    ]
+    yield "{" + ", ".join(parts) + "}\n"
+
+
+MISSING = "—"  # a framework without the function
+DIFFERS = "*"  # marks a value where the frameworks disagree, when colour cannot
+
+
+def dialect_cells(
+    rows: Sequence[Any], value_differs: Any, grad_differs: Any, mark: str = DIFFERS
+) -> list[tuple[list[str], list[str]]]:
+    """Per row, f and f' as text, with `mark` after each value where the frameworks disagree
+    (only on rows of frameworks that have the function: the others take no part)."""
+    out = []
+    for r in rows:
+        present = r.api is not None
+        texts = []
+        for values, differs in ((r.y, value_differs), (r.dydx, grad_differs)):
+            text = number_strings(np.asarray(values, dtype=np.float64))
+            texts.append(
+                [t + mark if present and d else t for t, d in zip(text, differs, strict=True)]
+            )
+        out.append((texts[0], texts[1]))
+    return out
+
+
+def dialects_grid(
+    x: np.ndarray, rows: Sequence[Any], value_differs: Any, grad_differs: Any
+) -> tuple[list[str], list[list[str]]]:
+    """Header and rows for TSV: dialect, api, function (with parameters), note, then f at
+    each point and f' at each point, '*' marking disagreements."""
+    xs = number_strings(np.asarray(x, dtype=np.float64))
+    header = ["dialect", "api", "function", "note"]
+    header += [f"y({t})" for t in xs] + [f"dydx({t})" for t in xs]
+    grid = []
+    for r, (ys, gs) in zip(rows, dialect_cells(rows, value_differs, grad_differs), strict=True):
+        grid.append([r.dialect, r.api or MISSING, r.act.label, r.note, *ys, *gs])
+    return header, grid
+
+
+def dialect_differences(act: Activation) -> list[dict[str, Any]]:
+    """How each framework's version of `act`'s function differs from actcli's (PyTorch's).
+
+    One entry per framework that differs: `{"dialect", "api", "differences": [text, ...]}`;
+    "api" is None for a framework without the function.
+    """
+    from actcli.core import dialects
+
+    decl = act.decl
+    ours = Activation(decl)  # the catalog's defaults and kink conventions
+    out: list[dict[str, Any]] = []
+    for d in dialects.DIALECT_NAMES:
+        var = dialects.variant(decl.name, d)
+        if var is None:
+            out.append(
+                {"dialect": d, "api": None, "differences": ["no such function; actcli's is used"]}
+            )
+            continue
+        diffs = []
+        if var.function and var.function != decl.name:
+            diffs.append(f"computes {var.function}")
+        for k, v in var.defaults.items():
+            mine = f" (actcli: {cell(decl.params[k].default)})" if k in decl.params else ""
+            diffs.append(f"default {k}={cell(float(v))}{mine}")
+        for k in var.fixed:
+            fixed = f" (fixed at {cell(decl.params[k].default)})" if k in decl.params else ""
+            diffs.append(f"no parameter {k}{fixed}")
+        for kink, slope in var.kink_grad.items():
+            mine = float(ours.grad(float(kink)))
+            diffs.append(f"f'({cell(float(kink))}) = {cell(float(slope))} (actcli: {cell(mine)})")
+        if var.note:
+            diffs.append(var.note)
+        if diffs:
+            out.append({"dialect": d, "api": var.api, "differences": diffs})
+    return out

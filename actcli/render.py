@@ -6,6 +6,10 @@ functions that draw, so commands that write JSON or TSV never load it.
 - `verify_table`: `table --verify`, declared beside measured.
 - `info_table`: `actcli info`, one field a line.
 - `slope_where`: the words `info` uses for where the maximum slope is reached.
+- `layers_table`: `flow` and `dead`, one row per layer, the functions side by side.
+- `dialects_table`: `dialects`, one row per framework, disagreements highlighted.
+- `flow_chart`: `flow --plot`, the gradient norm per layer on a log scale.
+- `use_color`: whether a chart gets ANSI colours.
 
 Cells are always `rich.text.Text`, never markup strings: "[0, inf)" is data, not a style tag.
 """
@@ -17,13 +21,15 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from actcli.io import Points, cell, number_strings
+from actcli.io import MISSING, Points, cell, number_strings, with_intervals
 
 if TYPE_CHECKING:
     from rich.console import Console
 
     from actcli.core.analysis import Probe
+    from actcli.core.flow import FlowResult
     from actcli.core.registry import Activation
+    from actcli.plot import Chart
 
 ROW_LIMIT = 1000  # rows drawn on a terminal; pipes and files get them all
 
@@ -57,7 +63,37 @@ INFO_LABELS = {
     "limitations": "limitations",
     "source": "source",
     "notes": "notes",
+    "dialect_differences": "other frameworks",
 }
+# `info EXPR`: what the probe measured, as no declaration exists.
+EXPRESSION_INFO_LABELS = {
+    "function": "expression",
+    "formula": "parsed as",
+    "kinks": "kinks at x =",
+    "output_range": "range on the grid",
+    "f0": "f(0)",
+    "zero_centered": "zero-centred",
+    "monotonic": "monotonic",
+    "vanishing_gradient": "vanishing gradient",
+    "dying_units": "dying units",
+    "max_slope": "maximum slope",
+}
+
+
+def use_color(no_color: bool = False) -> bool:
+    """Colour for charts: on a terminal, unless --no-color or NO_COLOR; FORCE_COLOR forces it,
+    as it does for rich's tables."""
+    import os
+    import sys
+
+    if no_color or os.environ.get("NO_COLOR"):
+        return False
+    if os.environ.get("FORCE_COLOR"):
+        return True
+    try:
+        return sys.stdout.isatty()
+    except (AttributeError, ValueError):
+        return False
 
 
 def console(no_color: bool = False) -> Console:
@@ -105,6 +141,9 @@ def points_table(p: Points, no_color: bool = False) -> None:
     headers = [s.label + _SUFFIX[key] for s in p.series for key, _ in s.columns]
     arrays = [p.x[:shown]] + [v[:shown] for s in p.series for _, v in s.columns]
     text, digits = _fit(arrays, ["x", *headers], out.width)
+    keys = [(s, k) for s in p.series for k, _ in s.columns]
+    for i, (s, k) in enumerate(keys, 1):  # grad --kink math: [lo, hi] at the kinks
+        text[i] = with_intervals(text[i], s, k, number_strings, 0, shown)
     notes = []
     if shown < n:
         notes.append(f"{shown} of {n} points shown")
@@ -177,17 +216,36 @@ def verify_table(
     console(no_color).print(table)
 
 
-def info_table(record: dict[str, Any], no_color: bool = False) -> None:
-    """`actcli info`: one labelled line per field of the record."""
+def info_table(
+    record: dict[str, Any],
+    no_color: bool = False,
+    labels: dict[str, str] = INFO_LABELS,
+    caption: str | None = None,
+) -> None:
+    """`actcli info`: one labelled line per field of the record (`labels`: key -> label)."""
     from rich import box
     from rich.table import Table
     from rich.text import Text
 
-    table = Table(box=box.SIMPLE, show_header=False, title=Text(record["label"], style="bold"))
+    table = Table(
+        box=box.SIMPLE,
+        show_header=False,
+        title=Text(record["label"], style="bold"),
+        caption=caption,
+    )
     table.add_column(style="bold cyan", no_wrap=True)
     table.add_column()
-    for key, label in INFO_LABELS.items():
+    for key, label in labels.items():
+        if key not in record:
+            continue
         value = record[key]
+        if key == "dialect_differences":
+            text = "\n".join(
+                f"{d['dialect']}: " + "; ".join([d["api"]] * bool(d["api"]) + d["differences"])
+                for d in value
+            )
+            table.add_row(Text(label), Text(text or "none: every framework agrees"))
+            continue
         if key == "params":
             value = [
                 f"{k} = {cell(v)}: {record['param_info'][k]['doc']} "
@@ -212,6 +270,8 @@ def slope_where(act: Activation, p: Probe, span: float = 100.0, n: int = 20_001)
     bisect each end of such a run to tell '(0' from '[0' (the kink conventions).
     """
     top_value = p.max_slope
+    if top_value != top_value:  # an expression outside its domain somewhere (log(x))
+        return "unknown: f' is nan on part of the probed range"
 
     def is_top(v: float) -> bool:
         return bool(act.grad(v) == top_value)
@@ -247,3 +307,226 @@ def slope_where(act: Activation, p: Probe, span: float = 100.0, n: int = 20_001)
     if parts == ["(-inf, inf)"]:
         return "every x"
     return "x in " + " and ".join(parts)
+
+
+def _short(v: float) -> str:
+    """A number in at most 8 characters: 3 significant digits, a bare exponent (1.99e3)."""
+    text = f"{v:.3g}"
+    if "e" in text:
+        mant, exp = text.split("e")
+        text = f"{mant}e{int(exp)}"
+    return text
+
+
+def _percent(v: float) -> str:
+    return "nan" if v != v else f"{100 * v:.0f}%"
+
+
+def layers_table(
+    labels: Sequence[str],
+    columns: Sequence[tuple[str, str, Sequence[float]]],
+    per_function: int,
+    title: str,
+    footer: Sequence[str] = (),
+    no_color: bool = False,
+) -> None:
+    """One row per layer; `columns` are (header, kind, values) with kind "number" or "percent",
+    `per_function` of them for each of `labels`, in order. Each function's label heads its
+    group of columns; as many groups as fit the terminal go side by side, the rest below.
+    Numbers are rounded to 3 digits; `footer` lines follow the tables."""
+    from rich import box
+    from rich.table import Table
+    from rich.text import Text
+
+    out = console(no_color)
+    depth = len(columns[0][2]) if columns else 0
+    texts = [
+        [_percent(float(v)) if kind == "percent" else _short(float(v)) for v in values]
+        for _, kind, values in columns
+    ]
+    widths = [
+        max(len(h), *(len(t) for t in col)) for (h, _, _), col in zip(columns, texts, strict=True)
+    ]
+    layer_width = max(len("layer"), len(str(depth)))
+    groups = []  # (label, column indices), the label widening its group's first column
+    for g, label in enumerate(labels):
+        idx = list(range(g * per_function, (g + 1) * per_function))
+        span = sum(widths[i] for i in idx) + 3 * (len(idx) - 1)
+        label = label if len(label) <= 40 else label[:39] + "…"
+        widths[idx[0]] += max(0, len(label) - span)
+        groups.append((label, idx))
+
+    def group_width(idx: list[int]) -> int:
+        return sum(widths[i] + 3 for i in idx)
+
+    # Pack the groups into tables that fit. Without edges, box.SIMPLE_HEAD lays a row out as
+    # the layer column between its paddings, then per column "separator, padding, cell,
+    # padding".
+    tables: list[list[tuple[str, list[int]]]] = [[]]
+    used = layer_width + 2
+    for label, idx in groups:
+        if tables[-1] and used + group_width(idx) > out.width:
+            tables.append([])
+            used = layer_width + 2
+        tables[-1].append((label, idx))
+        used += group_width(idx)
+
+    out.print(Text(title, style="bold"))
+    for part in tables:
+        line = Text(" " * (layer_width + 2))
+        for label, idx in part:
+            line.append("  ")
+            line.append(label.ljust(group_width(idx) - 3), style="bold")
+            line.append(" ")
+        out.print()
+        out.print(Text(line.plain.rstrip()) if no_color else line)
+        table = Table(box=box.SIMPLE_HEAD, header_style="bold", show_edge=False)
+        table.add_column("layer", justify="right", style="cyan", no_wrap=True, width=layer_width)
+        for _, idx in part:
+            for i in idx:
+                table.add_column(
+                    Text(columns[i][0]), justify="right", no_wrap=True, width=widths[i]
+                )
+        for layer in range(depth):
+            cells = [Text(str(layer + 1))]
+            cells += [Text(texts[i][layer]) for _, idx in part for i in idx]
+            table.add_row(*cells)
+        out.print(table)
+    out.print(Text("rounded to 3 digits; --json or --tsv gives every digit", style="dim"))
+    for line in footer:
+        out.print(Text(line))
+
+
+def _telling_apart(values: np.ndarray, among: np.ndarray) -> list[str]:
+    """`values` with the fewest significant digits (4 at least) that keep the distinct values
+    of `among` distinct, so two frameworks that differ never print the same text."""
+    distinct = set(among.tolist())
+    for digits in range(4, 18):
+        if len({f"{v:.{digits}g}" for v in distinct}) == len(distinct):
+            break
+    return [f"{v:.{digits}g}" for v in values.tolist()]
+
+
+def dialects_table(
+    name: str,
+    x: Any,
+    rows: Sequence[Any],
+    value_differs: Any,
+    grad_differs: Any,
+    no_color: bool = False,
+) -> None:
+    """Two tables, one row per framework in each: its call, what it computes and its note;
+    then f and f' at each point, with the values where the frameworks disagree in bold
+    yellow on a colour terminal, else marked '*'. Values get the digits that tell the
+    frameworks apart."""
+    from rich import box
+    from rich.table import Table
+    from rich.text import Text
+
+    out = console(no_color)
+    colour = out.color_system is not None and not out.no_color
+    mark = "" if colour else "*"
+    present = np.array([r.api is not None for r in rows])
+
+    calls = Table(box=box.SIMPLE_HEAD, header_style="bold", title=Text(f"{name} in each framework"))
+    calls.add_column("framework", style="bold cyan", no_wrap=True)
+    calls.add_column("call", no_wrap=True)
+    calls.add_column("computes", no_wrap=True)
+    notes: list[str] = []  # footnotes: a framework's note is too long for a cell
+    for r in rows:
+        dim = "" if r.api is not None else "dim"
+        computes = Text(r.act.label, style=dim)
+        if r.note:
+            notes.append(r.note)
+            computes.append(f" ({len(notes)})")
+        calls.add_row(Text(r.dialect), Text(r.api or MISSING, style=dim), computes)
+
+    legend = []
+    if bool(np.any(value_differs)) or bool(np.any(grad_differs)):
+        legend.append(
+            "bold yellow: the frameworks disagree" if colour else "*: the frameworks disagree"
+        )
+    if not present.all():
+        legend.append(f"{MISSING}: no such function there; --dialect falls back to actcli's")
+    values = Table(box=box.SIMPLE_HEAD, header_style="bold")
+    values.add_column("framework", style="bold cyan", no_wrap=True)
+    values.add_column("", no_wrap=True)
+    xs = number_strings(np.asarray(x, dtype=np.float64))
+    for t in xs:
+        values.add_column(Text(f"x = {t}"), justify="right", no_wrap=True)
+    ys = np.array([np.asarray(r.y, dtype=np.float64) for r in rows])
+    gs = np.array([np.asarray(r.dydx, dtype=np.float64) for r in rows])
+    cols = []  # per point: (f texts, f' texts), one per row
+    for i in range(len(xs)):
+        among = present if present.any() else np.ones_like(present)
+        cols.append(
+            (_telling_apart(ys[:, i], ys[among, i]), _telling_apart(gs[:, i], gs[among, i]))
+        )
+    for k, r in enumerate(rows):
+        dim = "" if present[k] else "dim"
+        cells = [Text(r.dialect), Text("f\nf'", style="dim")]
+        for i, (f_text, g_text) in enumerate(cols):
+            cell_text = Text(style=dim)
+            for line, (v, mask) in enumerate(
+                ((f_text[k], value_differs), (g_text[k], grad_differs))
+            ):
+                differs = bool(present[k] and mask[i])
+                cell_text.append(
+                    ("\n" if line else "") + v + (mark if differs else " " * len(mark)),
+                    style="bold yellow" if differs and colour else "",
+                )
+            cells.append(cell_text)
+        values.add_row(*cells, end_section=True)
+    out.print(calls)
+    for i, note in enumerate(notes, 1):
+        out.print(Text(f"  ({i}) {note}"))
+    out.print(values)
+    for line in legend:
+        out.print(Text(f"  {line}", style="dim"))
+
+
+class _Layers:
+    """A function's per-layer numbers dressed as an activation, so `actcli.plot.chart` draws
+    them against the layer index: its `derivative(x, 0)` at x = 1 .. depth is the number of
+    that layer."""
+
+    def __init__(self, label: str, values: Sequence[float]) -> None:
+        self.name = self.label = label
+        self.values = np.asarray(values, dtype=np.float64)
+
+    def derivative(self, x: Any, order: int = 0) -> np.ndarray:
+        return self.values[np.rint(np.asarray(x)).astype(np.intp) - 1]
+
+
+def flow_chart(
+    result: FlowResult,
+    labels: Sequence[str],
+    width: int | None,
+    height: int | None,
+    color: bool,
+) -> Chart:
+    """`flow --plot`: ||dL/dW_l|| against the layer l on a log y scale, one series per function.
+
+    Drawn by `actcli.plot.chart` (plotext, imported there), so it shares its log ticks,
+    glyphs, legend, clipping and ANSI rule; a layer whose norm is 0 or not finite is left out,
+    with a warning.
+    """
+    from actcli.plot import PlotError, chart
+
+    if result.depth < 2:
+        raise PlotError("--plot needs at least 2 layers to draw; raise --depth")
+    series = [
+        _Layers(f"{label} ({f.init})", f.grad_norm)
+        for label, f in zip(labels, result.functions, strict=True)
+    ]
+    return chart(
+        series,  # type: ignore[arg-type]  (duck-typed: name, label, derivative)
+        1,
+        result.depth,
+        points=result.depth,
+        width=width,
+        height=height,
+        title="gradient norm ||dL/dW|| per layer (1 = input side), log scale",
+        color=color,
+        logy=True,
+    )
