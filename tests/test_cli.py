@@ -415,7 +415,9 @@ def test_version():
     assert ok("--version") == f"actcli {actcli.__version__}\n"
 
 
-@pytest.mark.parametrize("command", ["eval", "grad", "compare", "table", "list", "info"])
+@pytest.mark.parametrize(
+    "command", "eval grad compare plot table list info dialects flow dead collapse".split()
+)
 def test_help_ends_with_real_examples(command):
     out = ok(command, "--help")
     tail = out[out.index("Examples:") :]
@@ -454,6 +456,7 @@ def test_pipes_get_no_colour_or_boxes():
         ("eval::", ["eval", "sigmoid", "--json", "0"]),
         ("grad (", ["grad", "relu", "--json", "--", "-2", "0", "3"]),
         ("compare (", ["compare", "sigmoid", "tanh", "--json", "0"]),
+        ("`--kink math`", ["grad", "relu", "--kink", "math", "--json", "--", "-1", "0", "1"]),
     ],
 )
 def test_documented_shapes_are_what_the_commands_write(header, args):

@@ -119,3 +119,56 @@ def test_one_shot_loads_no_rich_scipy_or_plotext():
     )
     assert r.stdout.startswith('{"function": "relu"')
     assert r.stderr.strip() == "[]"
+
+
+def _modules_after(*argv: str) -> tuple[str, list[str]]:
+    """Run `python -m actcli ARGV` in a fresh interpreter; its stdout and the heavy modules
+    (rich, scipy, plotext) it loaded."""
+    code = (
+        "import runpy, sys\n"
+        f"sys.argv = ['actcli', *{list(argv)!r}]\n"
+        "try: runpy.run_module('actcli', run_name='__main__')\n"
+        "except SystemExit: pass\n"
+        "bad = sorted({m.split('.')[0] for m in sys.modules} & {'rich', 'scipy', 'plotext'})\n"
+        "print(bad, file=sys.stderr)"
+    )
+    r = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, env=ENV, timeout=60
+    )
+    return r.stdout, eval(r.stderr.strip().splitlines()[-1])
+
+
+def test_python_m_grad_json_loads_nothing_heavy():
+    out, heavy = _modules_after("grad", "relu", "--json", "--", "1")
+    assert out.startswith('{"function": "relu"') and heavy == []
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["eval", "x*tanh(x)", "--dialect", "jax", "--json", "1"],
+        ["flow", "relu", "--depth", "3", "--json"],
+        ["dialects", "relu", "--json"],
+    ],
+)
+def test_new_commands_stay_light_where_they_can(argv):
+    out, heavy = _modules_after(*argv)
+    assert out and heavy == []
+
+
+def test_plot_loads_plotext_only_when_it_draws():
+    out, heavy = _modules_after("plot", "--help")  # help is drawn by rich, as typer does
+    assert "Examples" in out and "plotext" not in heavy
+    out, heavy = _modules_after("plot", "relu", "--width", "40", "--height", "10")
+    assert "relu" in out and "plotext" in heavy and "rich" not in heavy
+
+
+@pytest.mark.skipif(not hasattr(os, "openpty"), reason="needs a pseudo-terminal")
+def test_plot_on_a_terminal_is_coloured_unless_no_color():
+    env = {**ENV, "TERM": "xterm-256color", "COLUMNS": "100", "LINES": "30"}
+    coloured = _on_a_terminal("plot", "relu", "tanh", env=env)
+    assert "▞ relu" in coloured and COLOUR.search(coloured)
+    plain = _on_a_terminal("plot", "relu", "tanh", env={**env, "NO_COLOR": "1"})
+    assert "▞ relu" in plain and "\x1b[" not in plain
+    flag = _on_a_terminal("plot", "relu", "--no-color", env=env)
+    assert "\x1b[" not in flag

@@ -1,0 +1,205 @@
+"""Expressions wherever a FUNC is taken, hostile ones refused in one line; `info EXPR`;
+`--threads`; and every --help example runs."""
+
+import json
+import shlex
+
+import numpy as np
+import pytest
+from typer.testing import CliRunner
+
+import actcli
+from actcli import cli
+from actcli.core.registry import Activation
+
+try:  # click < 8.2 (typer < 0.2x) mixes stderr into stdout unless told not to
+    runner = CliRunner(mix_stderr=False)
+except TypeError:
+    runner = CliRunner()
+
+
+def run(*args: str, stdin: str | None = None):
+    return runner.invoke(cli.app, list(args), input=stdin, prog_name="actcli")
+
+
+def ok(*args: str) -> str:
+    r = run(*args)
+    assert r.exit_code == 0, (r.exit_code, r.stdout, r.stderr)
+    assert r.stderr == ""
+    return r.stdout
+
+
+def strict_loads(text: str):
+    def refuse(name: str):
+        raise ValueError(f"non-standard JSON constant {name}")
+
+    return json.loads(text, parse_constant=refuse)
+
+
+MISH = "x*tanh(softplus(x))"
+
+
+def test_eval_and_grad_json_name_the_expression_by_its_text():
+    y = float(actcli.get(MISH).value(1.0))
+    assert ok("eval", MISH, "--json", "1") == (
+        f'{{"function": "{MISH}", "params": {{}}, "dtype": "float64", "x": [1.0], "y": [{y!r}]}}\n'
+    )
+    doc = strict_loads(ok("grad", MISH, "--json", "--", "-1", "1"))
+    assert doc["function"] == MISH and doc["order"] == 1
+    np.testing.assert_allclose(doc["dydx"], actcli.get("mish").grad([-1.0, 1.0]), rtol=1e-14)
+
+
+def test_compare_mixes_catalog_and_expressions():
+    doc = strict_loads(ok("compare", "relu", "max(x, 0)", "--json", "--", "-1", "0", "2"))
+    relu, expr = doc["functions"]
+    assert expr["function"] == "max(x, 0)" and expr["params"] == {}
+    assert relu["y"] == expr["y"] and relu["dydx"] == expr["dydx"]  # max(x, 0)'(0) = 0, as relu
+
+
+def test_expressions_that_start_with_a_minus_are_not_options():
+    assert ok("eval", "-x", "--", "1", "-2") == "1.0\t-1.0\n-2.0\t2.0\n"
+    assert ok("eval", "-x*sigmoid(-x)", "0") == "0.0\t-0.0\n"
+    assert ok("compare", "-x", "relu", "--value", "1") == "1.0\t-1.0\t1.0\n"
+    # options and their typos are still options
+    r = run("eval", "relu", "-n5", "--range", "0", "1")
+    assert r.exit_code == 0 and len(r.stdout.splitlines()) == 5
+    r = run("eval", "relu", "--jsn", "1")
+    assert r.exit_code == 2 and "did you mean '--json'?" in r.stderr
+
+
+def test_info_expression_measures_what_is_not_declared():
+    rec = strict_loads(ok("info", MISH, "--json"))
+    assert list(rec) == [
+        "function",
+        "formula",
+        "params",
+        "kinks",
+        "output_range",
+        "f0",
+        "odd",
+        "zero_centered",
+        "monotonic",
+        "vanishing_gradient",
+        "dying_units",
+        "max_slope",
+        "max_slope_where",
+    ]
+    assert rec["function"] == MISH and rec["formula"] == MISH and rec["kinks"] == []
+    assert rec["output_range"].startswith("[-0.308843, ")
+    assert rec["f0"] == 0.0 and rec["odd"] is False and rec["zero_centered"] is False
+    assert rec["monotonic"] is False and rec["dying_units"] == "no"
+    assert rec["max_slope"] == pytest.approx(1.0885, abs=1e-4)
+    assert rec["max_slope_where"].startswith("x = 1.49")
+    rec = strict_loads(ok("info", "2*relu(x) - abs(x)", "--json"))  # = x, written the long way
+    assert rec["formula"] == "2*relu(x) - abs(x)" and rec["kinks"] == [0.0]
+    assert rec["zero_centered"] is True and rec["monotonic"] is True
+
+
+def test_info_expression_table_and_tsv():
+    out = ok("info", MISH, "--table")
+    for text in ("expression", "parsed as", "range on the grid", "maximum slope", "computed"):
+        assert text in out
+    lines = dict(line.split("\t") for line in ok("info", "2 * x").splitlines())
+    assert lines["formula"] == "2*x" and lines["max_slope"] == "2"
+    assert lines["max_slope_where"] == "every x" and lines["zero_centered"] == "yes"
+
+
+def test_info_expression_with_nonfinite_values_is_strict_json():
+    rec = strict_loads(ok("info", "log(x)", "--json"))
+    assert rec["f0"] == "-Infinity"
+    assert rec["max_slope_where"].startswith("unknown")
+
+
+def test_table_refuses_expressions_with_a_pointer_to_info():
+    r = run("table", "relu", "2*x")
+    assert r.exit_code == 2 and r.stdout == ""
+    assert r.stderr == (
+        "actcli table: '2*x' is an expression: it declares no properties for the table; "
+        "'info' measures them: actcli info '2*x'\n"
+    )
+
+
+HOSTILE = [
+    "__import__('os')",
+    "().__class__",
+    "9**9**9**9",
+    "x.__class__.__bases__",
+    "[x for x in ()]",
+    "open('/etc/passwd')",
+    "lambda: 1",
+    "exp(" * 200 + "x" + ")" * 200,
+    "x" * 2000,
+]
+COMMANDS = [
+    ["eval", "{}", "1"],
+    ["grad", "{}", "1"],
+    ["compare", "relu", "{}", "1"],
+    ["plot", "{}"],
+    ["info", "{}"],
+    ["flow", "{}", "--depth", "2"],
+    ["dead", "{}", "--depth", "2"],
+    ["collapse", "{}", "--depth", "2"],
+    ["table", "{}"],
+]
+
+
+@pytest.mark.parametrize("text", HOSTILE)
+@pytest.mark.parametrize("command", COMMANDS, ids=lambda c: c[0])
+def test_hostile_expressions_exit_2_in_one_line(text, command):
+    r = run(*[text if a == "{}" else a for a in command])
+    assert r.exit_code == 2, (r.exit_code, r.stdout, r.stderr)
+    assert r.stdout == ""
+    assert r.exception is None or isinstance(r.exception, SystemExit)
+    assert "Traceback" not in r.stderr and r.stderr.count("\n") == 1
+    assert r.stderr.startswith(f"actcli {command[0]}: ")
+
+
+# --- --threads -------------------------------------------------------------------------------
+
+
+def test_threads_reach_the_kernels(monkeypatch):
+    seen = []
+    real = Activation.derivative
+
+    def spy(self, x, order=1, threads=None, out=None):
+        seen.append(threads)
+        return real(self, x, order, threads, out)
+
+    monkeypatch.setattr(Activation, "derivative", spy)
+    ok("eval", "relu", "--threads", "3", "1")
+    ok("grad", "relu", "--threads", "1", "1")
+    ok("compare", "relu", "tanh", "--threads", "2", "1")
+    ok("eval", "relu", "1")
+    assert seen == [3, 1, 2, 2, 2, 2, None]
+
+
+def test_threads_give_the_same_bits():
+    args = ["eval", "gelu", "--range", "-30", "30", "-n", "1200000", "--json"]
+    assert ok(*args, "--threads", "1") == ok(*args, "--threads", "2") == ok(*args)
+
+
+def test_threads_must_be_positive():
+    r = run("eval", "relu", "--threads", "0", "1")
+    assert r.exit_code == 2 and "--threads" in r.stderr
+
+
+# --- every --help example runs ----------------------------------------------------------------
+
+EXAMPLED = "eval grad compare plot table list info dialects flow dead collapse".split()
+
+
+@pytest.mark.parametrize("command", EXAMPLED)
+def test_help_examples_are_real(command, tmp_path, monkeypatch):
+    out = ok(command, "--help")
+    tail = out[out.index("Examples:") :]
+    examples = [line.strip() for line in tail.splitlines() if "actcli" in line]
+    assert 2 <= len(examples) <= 3
+    monkeypatch.chdir(tmp_path)
+    for example in examples:
+        stdin = None
+        if example.startswith("seq 0 5 |"):  # the one example fed from another program
+            example, stdin = example.split("|", 1)[1], "0 1 2 3 4 5"
+        words = shlex.split(example.split(" | ")[0])
+        assert words[:2] == ["actcli", command]
+        r = run(*words[1:], stdin=stdin)
+        assert r.exit_code == 0, (example, r.stdout, r.stderr)
