@@ -334,9 +334,7 @@ Output = Annotated[
         show_default=False,
     ),
 ]
-NoColor = Annotated[
-    bool, typer.Option("--no-color", help="No colour in tables (NO_COLOR=1 does the same).")
-]
+NoColor = Annotated[bool, typer.Option("--no-color", help="No colour (NO_COLOR=1 does the same).")]
 AsJson = Annotated[bool, typer.Option("--json", help="Write one JSON document.")]
 AsJsonl = Annotated[bool, typer.Option("--jsonl", help="Write one JSON object per line.")]
 AsCsv = Annotated[bool, typer.Option("--csv", help="Write CSV with a header line.")]
@@ -707,7 +705,7 @@ def _draw(
 ) -> None:
     """One chart (actcli.plot) to stdout, or to `save`; each warning one line on stderr."""
     from actcli import render
-    from actcli.plot import chart
+    from actcli.plot import PlotError, chart
 
     c = chart(acts, start, stop, points=points, orders=orders, width=width, height=height,
               ylim=ylim, title=title, shade_vanishing=shade, color=render.use_color(no_color),
@@ -715,7 +713,12 @@ def _draw(
     for w in c.warnings:
         _warn(ctx, w)
     if save is not None:
-        c.save(save)
+        try:
+            c.save(save)
+        except PlotError as e:  # a bad name is a usage mistake; a failed write is a failure
+            if save.suffix.lower() in (".txt", ".html"):
+                raise io.InputError(str(e), EXIT_FAILURE) from None
+            raise
         return
     _emit([c.text + "\n"], None)
 
@@ -1001,12 +1004,12 @@ def info(
     dialect: Dialect = None,
     no_color: NoColor = False,
 ) -> None:
-    """Everything about one function: formulas, range, properties, maximum slope, use, and
-    how other frameworks' versions of it differ.
+    """Everything about one function: formulas, range, properties, slope, use, other frameworks.
 
     The maximum slope and where it occurs are computed, not declared; the rest comes from the
-    registry: kink conventions, typical use, limitations, source. An expression has no
-    declaration: its parsed form is shown, and its properties are measured on a dense grid.
+    registry: kink conventions, typical use, limitations, source; and how each framework's
+    version differs (`actcli dialects` shows the numbers). An expression has no declaration:
+    its parsed form is shown, and its properties are measured on a dense grid.
     """
     fmt = _format({"json": json_, "tsv": tsv, "table": table}, None)
     act = _get(func, dialect)
@@ -1119,8 +1122,11 @@ def dialects_(
     output: Output = None,
     no_color: NoColor = False,
 ) -> None:
-    """One function as PyTorch, JAX, Keras 3, Keras 2 and TensorFlow define it: the call, what
-    it computes, and f and f' at the points, with the points where they disagree marked."""
+    """One function in PyTorch, JAX, Keras 3, Keras 2 and TensorFlow, and where they disagree.
+
+    For each framework: its call, the catalog function and parameters it computes, and f and
+    f' at the points, with the values where the frameworks disagree marked.
+    """
     from actcli.core import dialects
 
     fmt = _format({"json": json_, "tsv": tsv, "table": table}, output)
@@ -1243,12 +1249,12 @@ def flow_(
     dialect: Dialect = None,
     no_color: NoColor = False,
 ) -> None:
-    """Vanishing gradients, computed: a random batch through a deep MLP of each function, a
-    unit gradient back; per layer the weight-gradient norm, its ratio to the last layer's,
-    the mean |f'| and the fraction of dead units (f' = 0 for every input).
+    """Vanishing gradients, computed: the gradient per layer of a deep MLP of each function.
 
-    Same seed, same numbers, to the bit. A function whose stack collapses to one affine map
-    (linear) is named under the table.
+    A random batch goes forward, a unit gradient back; per layer the weight-gradient norm, its
+    ratio to the last layer's, the mean |f'| and the fraction of dead units (f' = 0 for every
+    input). Same seed, same numbers, to the bit. A function whose stack collapses to one
+    affine map (linear) is named under the table.
     """
     from actcli.core.flow import collapse, flow
 
@@ -1342,9 +1348,11 @@ def dead_(
     dialect: Dialect = None,
     no_color: NoColor = False,
 ) -> None:
-    """Dying units: the flow network after every bias is shifted to B. Per layer, the units
-    that are dead (f' = 0 for every input, so no step revives them) and those whose output is
-    0 for every input."""
+    """Dying units: the flow network after every bias is shifted far negative.
+
+    Per layer, the units that are dead (f' = 0 for every input, so no step revives them) and
+    those whose output is 0 for every input.
+    """
     from actcli.core.flow import dead
 
     fmt = _format({"json": json_, "csv": csv, "tsv": tsv, "table": table}, output)
@@ -1436,9 +1444,12 @@ def collapse_(
     dialect: Dialect = None,
     no_color: NoColor = False,
 ) -> None:
-    """Linear collapse: a stack of layers against the single affine map x·W + b it would be if
-    f were the identity. Rounding-level for linear, so the stack "collapses" (yes); of order 1
-    for anything that bends, which is what lets depth represent more than one layer can."""
+    """Linear collapse: a stack of layers against the one affine map it is without f.
+
+    The single map x·W + b the layers would be if f were the identity: rounding-level for
+    linear, so the stack "collapses" (yes); of order 1 for anything that bends, which is what
+    lets depth represent more than one layer can.
+    """
     from actcli.core.flow import collapse
 
     fmt = _format({"json": json_, "csv": csv, "tsv": tsv, "table": table}, output)

@@ -101,6 +101,12 @@ def test_save_txt_and_html_write_the_file_not_stdout(tmp_path):
     assert html.read_text().startswith("<!DOCTYPE html>")
 
 
+def test_a_failed_save_exits_1(tmp_path):
+    r = run("plot", "relu", "--save", str(tmp_path / "no" / "c.txt"))
+    assert r.exit_code == 1 and r.stdout == ""
+    assert r.stderr.startswith("actcli plot: cannot write") and r.stderr.count("\n") == 1
+
+
 def test_colour_only_when_asked_for():
     assert not COLOUR.search(ok("plot", "relu"))  # a pipe, and NO_COLOR in conftest
     forced = {"NO_COLOR": None, "FORCE_COLOR": "1"}
