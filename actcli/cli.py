@@ -814,8 +814,8 @@ def plot(
 ) -> None:
     """Draw f, f' or f'' of one or more functions on the terminal.
 
-    Colour on a terminal only (not with --no-color or NO_COLOR); each curve also has its own
-    glyph, so the chart reads in a pipe or a .txt file too.
+    Colour on a terminal only (not with --no-color or NO_COLOR; FORCE_COLOR=1 forces it, as for
+    tables); each curve also has its own glyph, so the chart reads in a pipe or a .txt file.
     """
     if deriv and only_deriv:
         raise io.InputError("choose --deriv (f and f') or --only-deriv (f'), not both", EXIT_USAGE)
