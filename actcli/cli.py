@@ -250,10 +250,9 @@ def _format(flags: dict[str, bool], output: Path | None, npy: bool = False) -> s
 
 
 def _complete_function(incomplete: str) -> list[str]:
-    try:  # names, and after 'name:' its parameters (actcli.completions, when installed)
-        from actcli.completions import complete_function
-    except ImportError:
-        return [n for n in actcli.names(aliases=True) if n.startswith(incomplete.lower())]
+    """TAB on a FUNC: names and aliases; after 'name:', its parameters."""
+    from actcli.completions import complete_function
+
     return complete_function(incomplete)
 
 

@@ -1,0 +1,1 @@
+complete --command actcli --no-files --arguments "(env _ACTCLI_COMPLETE=complete_fish _TYPER_COMPLETE_FISH_ACTION=get-args _TYPER_COMPLETE_ARGS=(commandline -cp) actcli)" --condition "env _ACTCLI_COMPLETE=complete_fish _TYPER_COMPLETE_FISH_ACTION=is-args _TYPER_COMPLETE_ARGS=(commandline -cp) actcli"

@@ -1,0 +1,94 @@
+"""Shell completion: shipped scripts are current, bash really completes, TAB stays light."""
+
+from __future__ import annotations
+
+import os
+import shlex
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from actcli import completions
+
+ROOT = Path(__file__).resolve().parent.parent
+BIN = Path(sys.executable).parent  # the venv's bin, where the actcli script is installed
+
+
+@pytest.mark.parametrize("shell, filename", sorted(completions.SHELLS.items()))
+def test_shipped_scripts_are_current(shell: str, filename: str) -> None:
+    shipped = (ROOT / "completions" / filename).read_text()
+    assert shipped == completions.script(shell), "run: python -m actcli.completions"
+
+
+def test_function_names_and_parameters_come_from_the_registry() -> None:
+    assert completions.complete_function("si") == ["sigmoid", "silu"]
+    assert "lrelu" in completions.complete_function("l")
+    assert completions.complete_function("leaky_relu:") == ["leaky_relu:alpha="]
+    assert completions.complete_function("hardtanh:min=-2,") == ["hardtanh:min=-2,max="]
+    assert completions.complete_function("nosuch:") == []
+
+
+def _bash_complete(words: list[str]) -> list[str]:
+    if shutil.which("actcli", path=str(BIN)) is None:
+        pytest.skip("actcli is not installed next to this python")
+    script = ROOT / "completions" / "actcli.bash"
+    cmd = (
+        f"source {script}; COMP_WORDS=({' '.join(shlex.quote(w) for w in words)}); "
+        f"COMP_CWORD={len(words) - 1}; "
+        "_actcli_completion actcli; printf '%s\\n' \"${COMPREPLY[@]}\""
+    )
+    env = {**os.environ, "PATH": f"{BIN}{os.pathsep}{os.environ.get('PATH', '')}"}
+    out = subprocess.run(["bash", "-c", cmd], capture_output=True, text=True, env=env, timeout=60)
+    assert out.returncode == 0, out.stderr
+    return out.stdout.split()
+
+
+def test_bash_completes_function_names() -> None:
+    offered = _bash_complete(["actcli", "grad", "si"])
+    assert "sigmoid" in offered and "silu" in offered
+    assert "relu" not in offered
+
+
+def test_bash_completes_subcommands_and_options() -> None:
+    assert {"eval", "grad", "compare", "table", "info"} <= set(_bash_complete(["actcli", ""]))
+    assert "--dtype" in _bash_complete(["actcli", "grad", "--dt"])
+    assert set(_bash_complete(["actcli", "grad", "relu", "--dtype", ""])) == {"float32", "float64"}
+
+
+def test_bash_completes_parameters_after_a_colon() -> None:
+    assert _bash_complete(["actcli", "eval", "leaky_relu:"]) == ["leaky_relu:alpha="]
+
+
+@pytest.mark.parametrize(
+    "shell, check",
+    [("zsh", ["zsh", "-n"]), ("fish", ["fish", "--no-execute"])],
+)
+def test_script_syntax(shell: str, check: list[str]) -> None:
+    if shutil.which(check[0]) is None:
+        pytest.skip(f"{check[0]} is not installed (apt-get install {check[0]})")
+    path = ROOT / "completions" / completions.SHELLS[shell]
+    out = subprocess.run([*check, str(path)], capture_output=True, text=True, timeout=60)
+    assert out.returncode == 0, out.stderr
+
+
+def test_a_tab_press_imports_nothing_heavy() -> None:
+    env = {
+        **os.environ,
+        "_ACTCLI_COMPLETE": "complete_bash",
+        "COMP_WORDS": "actcli grad si",
+        "COMP_CWORD": "2",
+    }
+    code = (
+        "import sys, runpy\n"
+        "sys.argv = ['actcli']\n"
+        "try:\n    runpy.run_module('actcli', run_name='__main__')\n"
+        "except SystemExit:\n    pass\n"
+        "heavy = sorted(m for m in ('rich', 'plotext', 'scipy') if m in sys.modules)\n"
+        "sys.stderr.write('HEAVY=' + ','.join(heavy))\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, timeout=60)
+    assert "sigmoid" in out.stdout
+    assert out.stderr.strip().endswith("HEAVY="), out.stderr
