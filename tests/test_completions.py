@@ -92,3 +92,13 @@ def test_a_tab_press_imports_nothing_heavy() -> None:
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, timeout=60)
     assert "sigmoid" in out.stdout
     assert out.stderr.strip().endswith("HEAVY="), out.stderr
+
+
+def test_fish_completes_function_names(tmp_path: Path) -> None:
+    if shutil.which("fish") is None:
+        pytest.skip("fish is not installed (apt-get install fish)")
+    script = ROOT / "completions" / "actcli.fish"
+    env = {**os.environ, "HOME": str(tmp_path), "XDG_CONFIG_HOME": str(tmp_path)}
+    cmd = f"set -x PATH {BIN} $PATH; source {script}; complete -C 'actcli grad si'"
+    out = subprocess.run(["fish", "-c", cmd], capture_output=True, text=True, env=env, timeout=60)
+    assert out.stdout.split() == ["sigmoid", "silu"], out.stderr
