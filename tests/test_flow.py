@@ -295,3 +295,18 @@ def test_bad_bias_and_functions() -> None:
         flow(["relu"])
     with pytest.raises(FlowError, match=r"^expected one activation from actcli\.get"):
         collapse([relu])
+
+
+def test_expressions_flow_like_catalog_functions():
+    from actcli.core import flow as fl
+
+    expr = fl.flow([actcli.get("x*sigmoid(x)")], depth=4, width=8, batch=16).to_dict()
+    cat = fl.flow([actcli.get("silu")], depth=4, width=8, batch=16, init="xavier").to_dict()
+    assert expr["functions"][0]["grad_norm"] == pytest.approx(cat["functions"][0]["grad_norm"], rel=1e-12)
+
+
+@pytest.mark.parametrize("spec", ["linear", "2*x", "3*x - 1", "leaky_relu:alpha=1"])
+def test_every_affine_function_collapses(spec):
+    from actcli.core import flow as fl
+
+    assert fl.collapse(actcli.get(spec)).relative_residual < 1e-12

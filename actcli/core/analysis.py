@@ -37,8 +37,12 @@ def _grid(span: float, n: int) -> np.ndarray:
 
 
 def _refine_max(act: Activation, x: np.ndarray, g: np.ndarray) -> tuple[float, float]:
-    """Golden-section refinement of max f' around the best grid point."""
-    i = int(np.argmax(g))
+    """Golden-section refinement of max f' around the best grid point (nan where f' is nowhere
+    finite, as for log(x) on the negative side)."""
+    finite = np.isfinite(g)
+    if not finite.any():
+        return float("nan"), float("nan")
+    i = int(np.argmax(np.where(finite, g, -np.inf)))
     a, b = x[max(i - 1, 0)], x[min(i + 1, len(x) - 1)]
     for _ in range(80):
         m1, m2 = a + 0.382 * (b - a), a + 0.618 * (b - a)
@@ -47,8 +51,8 @@ def _refine_max(act: Activation, x: np.ndarray, g: np.ndarray) -> tuple[float, f
         else:
             a = m1
     best = np.array([x[i], 0.5 * (a + b)])
-    gb = act.grad(best)
-    j = int(np.argmax(gb))
+    gb = np.asarray(act.grad(best), dtype=np.float64)
+    j = int(np.argmax(np.where(np.isfinite(gb), gb, -np.inf)))
     return float(gb[j]), float(best[j])
 
 
@@ -76,7 +80,7 @@ def probe(act: Activation, span: float = 100.0, n: int = 400_001) -> Probe:
     g = act.grad(x)
     far = np.logspace(0, 300, 301)
     y_far = act.value(np.concatenate([-far, far]))
-    i_lo = int(np.argmin(y))
+    i_lo = int(np.nanargmin(y)) if not np.all(np.isnan(y)) else 0
     scale = max(float(np.max(np.abs(y))), 1.0)
     odd = bool(np.all(np.abs(y + y[::-1]) <= 1e-12 * scale))
     monotonic = bool(np.all(np.diff(y) >= 0))
@@ -84,7 +88,9 @@ def probe(act: Activation, span: float = 100.0, n: int = 400_001) -> Probe:
     # Far out, f' underflows to 0 for gelu too: look for flat sides at moderate |x|.
     dead = (bool(np.all(g[(x >= -20) & (x <= -10)] == 0)), bool(np.all(g[(x >= 10) & (x <= 20)] == 0)))
     return Probe(
-        lo=float(min(y[i_lo], y_far.min())), hi=float(max(y.max(), y_far.max())), lo_at=float(x[i_lo]), f0=float(act.value(0.0)),
+        lo=float(np.nanmin([y[i_lo], np.nanmin(y_far, initial=np.inf)])),
+        hi=float(np.nanmax([np.nanmax(y, initial=-np.inf), np.nanmax(y_far, initial=-np.inf)])),
+        lo_at=float(x[i_lo]), f0=float(act.value(0.0)),
         odd=odd, monotonic=monotonic, max_slope=max_slope, max_slope_at=at,
         saturation=_saturation(x, g), dead=dead,
     )

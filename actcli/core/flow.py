@@ -147,12 +147,27 @@ def _finite(name: str, value: Any) -> float:
     return v
 
 
+def _is_function(a: object) -> bool:
+    """A catalog Activation or an Expression: anything with a name and value/grad of arrays."""
+    return all(hasattr(a, k) for k in ("name", "params", "value", "grad"))
+
+
 def _acts(acts: Activation | Iterable[Activation]) -> list[Activation]:
-    acts = [acts] if isinstance(acts, Activation) else list(acts)
+    acts = [acts] if _is_function(acts) else list(acts)  # type: ignore[list-item]
     for a in acts:
-        if not isinstance(a, Activation):
+        if not _is_function(a):
             raise FlowError(f"expected activations from actcli.get(...), not {a!r}")
     return acts
+
+
+def _affine(act: Activation) -> tuple[float, float] | None:
+    """(a, c) when f(x) = a·x + c exactly on a wide grid (f' constant), else None."""
+    x = np.linspace(-50.0, 50.0, 2001)
+    g = np.asarray(act.grad(x), dtype=np.float64)
+    if not np.all(g == g[0]):
+        return None
+    a, c = float(g[0]), float(act.value(0.0))
+    return (a, c) if np.allclose(act.value(x), a * x + c, rtol=1e-12, atol=1e-12) else None
 
 
 # --- the network -----------------------------------------------------------------------------
@@ -423,16 +438,18 @@ def collapse(
     init: str | None = None,
     bias: float = 0.0,
 ) -> CollapseResult:
-    """The stack against the single affine map its layers would be if f were the identity.
+    """The stack against the single affine map its layers would be if f were affine.
 
-    W = W_1 W_2 ... W_L and b = (...((b_1 W_2 + b_2) W_3 + b_3) ...) W_L + b_L, every b_l
-    filled with `bias`. For f = x the two agree to rounding; a residual of order 1 is what
+    With f(x) = a·x + c (a = 1, c = 0 when f is not affine: the identity it is compared with),
+    W = a^L·W_1 W_2 ... W_L and b = a·(...(a·(b_1) + c) W_2 + b_2 ...) + c, every b_l filled
+    with `bias`. For an affine f the two agree to rounding; a residual of order 1 is what
     the non-linearity adds, and what lets depth represent more than one layer can.
     """
     depth, width, batch, seed = _sizes(depth, width, batch, seed)
     bias = _finite("bias", bias)
-    if not isinstance(act, Activation):
+    if not _is_function(act):
         raise FlowError(f"expected one activation from actcli.get(...), not {act!r}")
+    slope, shift = _affine(act) or (1.0, 0.0)
     (name,) = _inits([act], init)
     std = init_std(name, width)
     x = inputs(batch, width, seed)
@@ -443,8 +460,8 @@ def collapse(
         for layer in range(1, depth + 1):
             w = std * _gaussian(seed, layer, width)
             h = act.value(h @ w + bias)
-            w_all = w_all @ w
-            b_all = b_all @ w + bias
+            w_all = slope * (w_all @ w)
+            b_all = slope * (b_all @ w + bias) + shift
         diff = float(np.max(np.abs(h - (x @ w_all + b_all))))
         scale = float(np.max(np.abs(h)))
     return CollapseResult(
