@@ -404,3 +404,10 @@ def test_nesting_limits() -> None:
         parse("-" * 101 + "x")
     long_sum = " + ".join(["x"] * 200)  # a run of + is one level, however long
     assert parse(long_sum).grad(1.0) == 200.0
+
+
+def test_expression_subgradient_at_kinks():
+    lo, hi = actcli.get("max(x, 0)").subgradient([-1.0, 0.0, 1.0])
+    assert lo.tolist() == [0.0, 0.0, 1.0] and hi.tolist() == [0.0, 1.0, 1.0]
+    lo, hi = actcli.get("abs(x)").subgradient([0.0])
+    assert (lo[0], hi[0]) == (-1.0, 1.0)

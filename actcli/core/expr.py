@@ -895,6 +895,12 @@ class Expression:
             raise ActivationError(f"order must be 0, 1 or 2, not {order}")
         return apply(self._kernel(order), x, {}, threads, out)
 
+    def subgradient(self, x: Any) -> tuple[np.ndarray, np.ndarray]:
+        """(lo, hi): the interval of one-sided derivatives at the known kinks, else f'(x)."""
+        from actcli.core.registry import subgradient
+
+        return subgradient(self, x)
+
 
 _SPEC_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*(-[A-Za-z_][A-Za-z0-9_]*)*")
 

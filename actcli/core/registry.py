@@ -299,21 +299,8 @@ class Activation:
         return apply(kernels[order], x, self.params, threads, out)
 
     def subgradient(self, x: Any) -> tuple[np.ndarray, np.ndarray]:
-        """(lo, hi): the interval of one-sided derivatives; lo == hi == f'(x) away from kinks.
-
-        At a kink the one-sided limits are read just beside it, which is exact for the
-        piecewise-linear functions and within rounding for the others.
-        """
-        xs = np.asarray(x, dtype=np.float64)
-        g = np.asarray(self.grad(xs), dtype=np.float64)
-        lo, hi = g.copy(), g.copy()
-        for k in self.kinks:
-            at = xs == k
-            if at.any():
-                left = float(self.grad(np.nextafter(k, -np.inf)))
-                right = float(self.grad(np.nextafter(k, np.inf)))
-                lo[at], hi[at] = min(left, right), max(left, right)
-        return lo, hi
+        """(lo, hi): the interval of one-sided derivatives; see `subgradient`."""
+        return subgradient(self, x)
 
     def prop(self, key: str) -> Any:
         """A declared property, resolved for these parameters (e.g. 'output_range', 'kinks')."""
@@ -326,3 +313,22 @@ class Activation:
     @property
     def kinks(self) -> tuple[float, ...]:
         return tuple(self.prop("kinks"))
+
+
+def subgradient(fn: Any, x: Any) -> tuple[np.ndarray, np.ndarray]:
+    """(lo, hi) for anything with `.grad` and `.kinks`: lo == hi == f'(x) away from kinks; at a
+    kink, the interval between the one-sided derivatives.
+
+    The one-sided limits are read just beside the kink, which is exact for the piecewise-linear
+    functions and within rounding for the others.
+    """
+    xs = np.asarray(x, dtype=np.float64)
+    g = np.asarray(fn.grad(xs), dtype=np.float64)
+    lo, hi = g.copy(), g.copy()
+    for k in fn.kinks:
+        at = xs == k
+        if at.any():
+            left = float(fn.grad(np.nextafter(k, -np.inf)))
+            right = float(fn.grad(np.nextafter(k, np.inf)))
+            lo[at], hi[at] = min(left, right), max(left, right)
+    return lo, hi
