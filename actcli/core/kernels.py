@@ -15,7 +15,6 @@ import functools
 import os
 import threading
 from collections.abc import Callable, Mapping
-from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 import numpy as np
@@ -37,7 +36,9 @@ def default_threads() -> int:
 
 
 @functools.cache
-def _pool(threads: int) -> ThreadPoolExecutor:
+def _pool(threads: int) -> Any:
+    from concurrent.futures import ThreadPoolExecutor  # only big inputs pay for it
+
     return ThreadPoolExecutor(threads, thread_name_prefix="actcli")
 
 
