@@ -96,6 +96,52 @@ def probe(act: Activation, span: float = 100.0, n: int = 400_001) -> Probe:
     )
 
 
+def max_slope_where(act: Activation, p: Probe, span: float = 100.0, n: int = 20_001) -> str:
+    """Where f' reaches the probe's maximum: 'x = 0', 'x in (0, inf)', or the probe's edge.
+
+    A piecewise-linear function such as relu reaches its maximum slope on a whole interval, so
+    look on a grid for every x where f' equals it exactly, and bisect each end of such a run
+    down to adjacent doubles to tell '(0' from '[0' (the kink conventions).
+    """
+    top_value = p.max_slope
+
+    def is_top(v: float) -> bool:
+        return bool(act.grad(v) == top_value)
+
+    def nice(v: float) -> float:
+        return 0.0 if abs(v) < 1e-6 else float(f"{v:.4g}")  # the refinement leaves ~1e-9 noise
+
+    def end(inside: float, outside: float, left: bool) -> str:
+        while True:
+            mid = inside + (outside - inside) / 2
+            if mid in (inside, outside):
+                break
+            inside, outside = (mid, outside) if is_top(mid) else (inside, mid)
+        b = nice(inside)
+        closed = is_top(b)
+        return ("[" if closed else "(") + f"{b:.4g}" if left else f"{b:.4g}" + ("]" if closed else ")")
+
+    if not np.isfinite(top_value):
+        return "unknown"
+    x = np.linspace(-span, span, n)
+    x[n // 2] = 0.0
+    top = np.flatnonzero(act.grad(x) == top_value)
+    if top.size <= 1:
+        at = nice(p.max_slope_at)
+        if abs(at) >= span:
+            return f"x = {at:.4g}, the edge of the probed range; larger beyond"
+        return f"x = {at:.4g}"
+    parts = []
+    for run in np.split(top, np.flatnonzero(np.diff(top) > 1) + 1):
+        i, j = int(run[0]), int(run[-1])
+        lo = "(-inf" if i == 0 else end(float(x[i]), float(x[i - 1]), left=True)
+        hi = "inf)" if j == n - 1 else end(float(x[j]), float(x[j + 1]), left=False)
+        parts.append(f"{lo}, {hi}")
+    if parts == ["(-inf, inf)"]:
+        return "every x"
+    return "x in " + " and ".join(parts)
+
+
 def vanishing_claim(p: Probe) -> str:
     """The vanishing-gradient cell that the measurements support (see registry's docs)."""
     left, right = (None if dead else s for s, dead in zip(p.saturation, p.dead, strict=True))
@@ -150,5 +196,5 @@ def verify(act: Activation, p: Probe | None = None, span: float = 100.0) -> list
         Check("monotonic", _yes(mono), _yes(p.monotonic), mono == p.monotonic),
         Check("vanishing_gradient", van, f"{vanishing_claim(p)} (|f'|<1e-3 beyond {sat})", van == vanishing_claim(p)),
         Check("dying_units", dying, f"{dying_measured} (f' = 0 on a far side: {_yes(any(p.dead))})", dying == dying_measured),
-        Check("max_slope", "-", f"{p.max_slope:.6g} at x={p.max_slope_at:.4g}", True),
+        Check("max_slope", "-", f"{p.max_slope:.6g} at {max_slope_where(act, p)}", True),
     ]
