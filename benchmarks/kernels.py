@@ -2,8 +2,9 @@
 
 Each figure is also given as a ratio to a plain `np.copyto` of the same array into a
 preallocated one, measured in the same run (the memory-bandwidth floor); the kernels write into
-a preallocated `out` too, single-threaded. The last column is the speed-up of value with
-`--threads` threads (default 2) over one.
+a preallocated `out` too, single-threaded. `x2 threads` is the speed-up of value with
+`--threads` threads (default 2) over one; `vs textbook` is the textbook numpy formula's time
+over actcli's (value and grad together; > 1 means actcli is faster), where there is one.
 
 Run: python benchmarks/kernels.py [--n 1e7] [--repeat 3] [--only sigmoid relu]
 """
@@ -16,6 +17,34 @@ import time
 import numpy as np
 
 import actcli
+
+
+def _sig(x):
+    return 1 / (1 + np.exp(-x))
+
+
+def _erf(x):
+    from scipy.special import erf
+
+    return erf(x)
+
+
+# The textbook numpy forms actcli's kernels replace: (value, grad), whole-array expressions.
+TEXTBOOK = {
+    "sigmoid": (_sig, lambda x: _sig(x) * (1 - _sig(x))),
+    "tanh": (np.tanh, lambda x: 1 - np.tanh(x) ** 2),
+    "relu": (lambda x: np.maximum(x, 0), lambda x: (x > 0).astype(x.dtype)),
+    "leaky_relu": (lambda x: np.where(x > 0, x, 0.01 * x), lambda x: np.where(x > 0, 1.0, 0.01)),
+    "elu": (lambda x: np.where(x > 0, x, np.exp(x) - 1), lambda x: np.where(x > 0, 1.0, np.exp(x))),
+    "softplus": (lambda x: np.log(1 + np.exp(x)), _sig),
+    "silu": (lambda x: x * _sig(x), lambda x: _sig(x) * (1 + x * (1 - _sig(x)))),
+    "gelu": (lambda x: 0.5 * x * (1 + _erf(x / np.sqrt(2))),
+             lambda x: 0.5 * (1 + _erf(x / np.sqrt(2))) + x * np.exp(-x * x / 2) / np.sqrt(2 * np.pi)),
+    "mish": (lambda x: x * np.tanh(np.log1p(np.exp(x))), None),
+    "softsign": (lambda x: x / (1 + np.abs(x)), lambda x: 1 / (1 + np.abs(x)) ** 2),
+    "tanhshrink": (lambda x: x - np.tanh(x), lambda x: np.tanh(x) ** 2),
+    "snake": (lambda x: x + np.sin(x) ** 2, lambda x: 1 + np.sin(2 * x)),
+}
 
 
 def best_time(fn, repeat: int) -> float:
@@ -41,15 +70,25 @@ def main() -> None:
         dst = np.empty_like(x)
         floor = best_time(lambda: np.copyto(dst, x), args.repeat) / n * 1e9
         print(f"\n{np.dtype(dtype).name}, n={n:.0e}: np.copyto floor {floor:.2f} ns/element")
-        print(f"{'function':14s} {'value ns/el':>12s} {'ratio':>7s} {'grad ns/el':>12s} {'ratio':>7s} "
-              f"{f'x{args.threads} threads':>12s}")
+        print(f"{'function':20s} {'value ns/el':>12s} {'ratio':>7s} {'grad ns/el':>12s} {'ratio':>7s} "
+              f"{f'x{args.threads} threads':>12s} {'vs textbook':>12s}")
         for name in args.only or actcli.names():
             act = actcli.get(name)
             act.value(x[:10])  # lazy imports (scipy for gelu) are not part of the figure
             tv = best_time(lambda: act.value(x, threads=1, out=dst), args.repeat) / n * 1e9
             tg = best_time(lambda: act.grad(x, threads=1, out=dst), args.repeat) / n * 1e9
             tp = best_time(lambda: act.value(x, threads=args.threads, out=dst), args.repeat) / n * 1e9
-            print(f"{name:14s} {tv:12.2f} {tv / floor:7.1f} {tg:12.2f} {tg / floor:7.1f} {tv / tp:12.2f}")
+            book = ""
+            if name in TEXTBOOK:
+                fv, fg = TEXTBOOK[name]
+                with np.errstate(all="ignore"):
+                    tb = best_time(lambda: fv(x), args.repeat) / n * 1e9
+                    mine = tv
+                    if fg is not None:
+                        tb += best_time(lambda: fg(x), args.repeat) / n * 1e9
+                        mine += tg
+                book = f"{tb / mine:.2f}"
+            print(f"{name:20s} {tv:12.2f} {tv / floor:7.1f} {tg:12.2f} {tg / floor:7.1f} {tv / tp:12.2f} {book:>12s}")
 
 
 if __name__ == "__main__":

@@ -107,7 +107,8 @@ def test_info_expression_table_and_tsv():
 def test_info_expression_with_nonfinite_values_is_strict_json():
     rec = strict_loads(ok("info", "log(x)", "--json"))
     assert rec["f0"] == "-Infinity"
-    assert rec["max_slope_where"].startswith("unknown")
+    assert rec["max_slope"] == "Infinity"  # log'(x) = 1/x is unbounded at 0
+    assert rec["max_slope_where"] == "x = 0"
 
 
 def test_table_refuses_expressions_with_a_pointer_to_info():

@@ -39,6 +39,8 @@ def _grid(span: float, n: int) -> np.ndarray:
 def _refine_max(act: Activation, x: np.ndarray, g: np.ndarray) -> tuple[float, float]:
     """Golden-section refinement of max f' around the best grid point (nan where f' is nowhere
     finite, as for log(x) on the negative side)."""
+    if np.any(g == np.inf):  # unbounded, as log'(x) at 0: say where, not a large finite number
+        return float("inf"), float(x[int(np.argmax(g == np.inf))])
     finite = np.isfinite(g)
     if not finite.any():
         return float("nan"), float("nan")
