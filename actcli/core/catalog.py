@@ -49,12 +49,10 @@ QUICK_GELU_C = 1.702
 _DYING_NOTE = "units whose input stays on the flat side get no gradient"
 
 
-def _zeros(x: np.ndarray) -> np.ndarray:
-    return np.zeros_like(x)
-
-
-def _step(cond: np.ndarray, a: float = 1.0, b: float = 0.0) -> np.ndarray:
-    return where(cond, a, b)
+def _flat(x: np.ndarray, out: np.ndarray, **params: float) -> np.ndarray:
+    """f'' of a piecewise-linear function: 0 everywhere (its kinks included, by convention)."""
+    out.fill(0.0)
+    return out
 
 
 def _inside(x, out, lo, hi, slope=1.0):
@@ -141,9 +139,7 @@ class ReLU:
     def grad(x, out):
         return np.greater(x, 0.0, out=out)
 
-    def grad2(x, out):
-        out.fill(0.0)
-        return out
+    grad2 = _flat
 
 
 @activation(
@@ -172,9 +168,7 @@ class LeakyReLU:
         out += alpha
         return out
 
-    def grad2(x, out, alpha):
-        out.fill(0.0)
-        return out
+    grad2 = _flat
 
 
 @activation(
@@ -197,9 +191,7 @@ class Linear:
         out.fill(1.0)
         return out
 
-    def grad2(x, out):
-        out.fill(0.0)
-        return out
+    grad2 = _flat
 
 
 # --- the exponential linear family ---------------------------------------------------------
@@ -728,9 +720,7 @@ class HardSigmoid:
     def grad(x, out):
         return _inside(x, out, -3.0, 3.0, 1.0 / 6.0)
 
-    def grad2(x, out):
-        out.fill(0.0)
-        return out
+    grad2 = _flat
 
 
 @activation(
@@ -758,9 +748,7 @@ class Keras2HardSigmoid:
         out *= 0.2
         return out
 
-    def grad2(x, out):
-        out.fill(0.0)
-        return out
+    grad2 = _flat
 
 
 @activation(
@@ -819,9 +807,7 @@ class HardTanh:
     def grad(x, out, min, max):  # noqa: A002
         return _inside(x, out, min, max)
 
-    def grad2(x, out, min, max):  # noqa: A002
-        out.fill(0.0)
-        return out
+    grad2 = _flat
 
 
 @activation(
@@ -842,9 +828,7 @@ class ReLU6:
     def grad(x, out):
         return _inside(x, out, 0.0, 6.0)
 
-    def grad2(x, out):
-        out.fill(0.0)
-        return out
+    grad2 = _flat
 
 
 @activation(
@@ -868,9 +852,7 @@ class SoftShrink:
     def grad(x, out, lambd):
         return _outside(x, out, lambd)
 
-    def grad2(x, out, lambd):
-        out.fill(0.0)
-        return out
+    grad2 = _flat
 
 
 @activation(
@@ -893,9 +875,7 @@ class HardShrink:
     def grad(x, out, lambd):
         return _outside(x, out, lambd)
 
-    def grad2(x, out, lambd):
-        out.fill(0.0)
-        return out
+    grad2 = _flat
 
 
 # --- the rest ------------------------------------------------------------------------------
