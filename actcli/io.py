@@ -11,6 +11,25 @@ Reading (`read_points`), in this order of precedence:
 
 Every number is parsed as float64, then rounded once to `--dtype` (float32 or float64).
 
+Big inputs stream (`open_points` gives a `Source`; `Job` and `Stream` compute and write): eval,
+grad and compare read, compute and write a block of points at a time (`BLOCK`, 1M points), so
+memory stays flat whatever the count. `--range` makes its points a block at a time, bit for
+bit those of `np.linspace`; a `.npy` file is read a block at a time into one reused buffer;
+text is read `TEXT_BLOCK` (8 MB) at a time, cut after its last separator, and parsed with one
+call (orjson for plain numbers, numpy for the rest). Read whole, in memory: numbers given as
+arguments, JSON (a file, or standard input that starts with '['), text shorter than a block,
+and a `.npy` file in Fortran order over more than one axis, or that `--output` writes over.
+
+Writing: TSV, CSV, JSONL and `.npy` are written a block at a time, as computed (the `.npy`
+header gives the row count; for text input, counted only at its end, it is written again
+then). A JSON document holds x and each column as separate arrays, so it is written an array
+at a time, reading the input once per array: `--range` and `.npy` are simply read again
+(cheaper than keeping 8 bytes per point and column), and text, which is parsed once, is kept
+meanwhile as raw float64 in an unnamed temporary file. The terminal table computes only the
+1000 rows it shows. An error late in a big text input (a bad number after the first block)
+ends the output where it is, with the error on stderr and exit code 1; a half-written
+`--output` file is removed.
+
 Writing. The shapes below are stable; the README copies them.
 
 eval::
@@ -103,9 +122,13 @@ from __future__ import annotations
 
 import csv
 import io as _stdio
+import itertools
 import json
 import math
-from collections.abc import Iterable, Iterator, Sequence
+import os
+import re
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any
@@ -172,12 +195,18 @@ def parse_text(text: str, source: str) -> np.ndarray:
     """Numbers separated by whitespace, commas or newlines, or a JSON array; as float64."""
     if text.lstrip().startswith("["):
         return parse_json(text, source)
+    return _parse_numbers(text, source)
+
+
+def _parse_numbers(text: str, source: str, lines_before: int = 0) -> np.ndarray:
+    """Numbers separated by whitespace or commas, as float64; a bad one is named with its line
+    (`lines_before`: the lines of the text's source that came before it)."""
     try:
         return np.array(text.replace(",", " ").split(), dtype=np.float64)
     except ValueError:
         pass
     # Only on failure: find the first bad token, and where it is, to report it.
-    for lineno, line in enumerate(text.splitlines(), 1):
+    for lineno, line in enumerate(text.splitlines(), lines_before + 1):
         for token in line.replace(",", " ").split():
             if not is_number(token):
                 raise InputError(
@@ -213,33 +242,12 @@ def parse_json(text: str, source: str) -> np.ndarray:
 
 def read_file(path: Path) -> np.ndarray:
     """Numbers from `.npy`, `.json` or text (`.txt`, `.csv`, anything else) as float64."""
-    where = f"'{path}'"
-    try:
-        if path.suffix.lower() == ".npy":
-            try:
-                arr = np.load(path, allow_pickle=False)
-            except ValueError as e:
-                raise InputError(f"{where} is not a numeric .npy array ({e})") from None
-            if not isinstance(arr, np.ndarray) or arr.dtype.kind not in "biuf":
-                kind = getattr(arr, "dtype", type(arr).__name__)
-                raise InputError(f"{where} holds {kind} values, not real numbers")
-            return arr.astype(np.float64).reshape(-1)
-        text = path.read_text(encoding="utf-8")
-    except UnicodeDecodeError:
-        raise InputError(f"{where} is not a UTF-8 text file; give text, .json or .npy") from None
-    except OSError as e:
-        raise InputError(f"cannot read {where}: {e.strerror or e}") from None
-    if path.suffix.lower() == ".json":
-        return parse_json(text, where)
-    return parse_text(text, where)
+    return open_file(path, "float64").read_all()
 
 
 def linspace(start: float, stop: float, num: int) -> np.ndarray:
     """`num` evenly spaced points from `start` to `stop`, both included."""
-    if not (math.isfinite(start) and math.isfinite(stop)):
-        raise InputError(f"--range {start:g} {stop:g}: START and STOP must be finite", 2)
-    if num < 1:
-        raise InputError(f"--num {num}: give at least 1 point", 2)
+    _check_range(start, stop, num)
     try:
         if math.isfinite(stop - start):
             return np.linspace(start, stop, num)
@@ -247,6 +255,381 @@ def linspace(start: float, stop: float, num: int) -> np.ndarray:
         return np.linspace(start / 2, stop / 2, num) * 2
     except (MemoryError, ValueError):
         raise InputError(f"--num {num}: too many points to hold in memory", 2) from None
+
+
+def _check_range(start: float, stop: float, num: int) -> None:
+    if not (math.isfinite(start) and math.isfinite(stop)):
+        raise InputError(f"--range {start:g} {stop:g}: START and STOP must be finite", 2)
+    if num < 1:
+        raise InputError(f"--num {num}: give at least 1 point", 2)
+
+
+def linspace_block(start: float, stop: float, num: int, lo: int, hi: int) -> np.ndarray:
+    """Points lo to hi - 1 of `linspace(start, stop, num)`, computed as `np.linspace` computes
+    each point (i * step + start, the last one `stop`), so the blocks are the same bits."""
+    if not math.isfinite(stop - start):
+        # STOP - START overflows (--range -1e308 1e308): space the halves, then double.
+        return _linspace_part(start / 2, stop / 2, num, lo, hi) * 2
+    return _linspace_part(start, stop, num, lo, hi)
+
+
+def _linspace_part(start: float, stop: float, num: int, lo: int, hi: int) -> np.ndarray:
+    # numpy 2's np.linspace, endpoint=True, restricted to the rows lo:hi.
+    div = num - 1
+    delta = np.subtract(np.float64(stop), np.float64(start))
+    y = np.arange(lo, hi, dtype=np.float64)
+    if div > 0:
+        step = delta / div
+        if step == 0:  # numpy's order for subnormal steps: divide first, then scale
+            y /= div
+            y *= delta
+        else:
+            y *= step
+    else:
+        y = y * delta
+    y += np.float64(start)
+    if num > 1 and hi == num and lo < hi:
+        y[-1] = stop
+    return y
+
+
+# --- reading in blocks ------------------------------------------------------------------------
+
+BLOCK = 1 << 20  # points per block: a few of its 8 MB arrays are all a big input holds in memory
+TEXT_BLOCK = 8 << 20  # bytes of text read, then parsed with one call, at a time
+
+Tick = Callable[[float], None]  # told the work done after each block (points, or bytes of text)
+
+
+class Source:
+    """Points x, block by block, in the dtype asked for.
+
+    `size` is how many there are when that is known before reading (None for text, whose
+    count is known only at its end); `work` is the progress a full pass reports to a tick
+    (points, or bytes of text; None if unknown). `blocks()` may run again only if
+    `replayable`. A block may be a view of a buffer that the next block reuses: use it, or
+    copy it, before asking for the next.
+    """
+
+    dtype: np.dtype
+    size: int | None = None
+    work: float | None = None
+    replayable = True
+    path: Path | None = None  # the file read, if any
+
+    def blocks(self, tick: Tick | None = None) -> Iterator[np.ndarray]:
+        raise NotImplementedError
+
+    def read_all(self) -> np.ndarray:
+        """Every point in one array (in memory: for inputs known to be small, or a fallback)."""
+        parts = [x.copy() for x in self.blocks()]
+        return np.concatenate(parts) if parts else np.empty(0, self.dtype)
+
+
+def _as(x: np.ndarray, dtype: np.dtype) -> np.ndarray:
+    # float32: round once from the float64 parse; overflow to +-inf is the float32 answer.
+    with np.errstate(over="ignore"):
+        return x.astype(dtype, copy=False)
+
+
+class ArraySource(Source):
+    """Points already in memory: numbers on the command line, a JSON array, a short text."""
+
+    def __init__(self, x: np.ndarray, dtype: Any = None) -> None:
+        self.x = _as(x, np.dtype(dtype or x.dtype))
+        self.dtype = self.x.dtype
+        self.size = self.work = self.x.size
+
+    def blocks(self, tick: Tick | None = None) -> Iterator[np.ndarray]:
+        for start in range(0, self.x.size, BLOCK):
+            block = self.x[start : start + BLOCK]
+            yield block
+            if tick:
+                tick(block.size)
+
+    def read_all(self) -> np.ndarray:
+        return self.x
+
+
+class RangeSource(Source):
+    """`--range START STOP --num N`, made block by block (`linspace_block`)."""
+
+    def __init__(self, start: float, stop: float, num: int, dtype: Any) -> None:
+        _check_range(start, stop, num)
+        self.start, self.stop = start, stop
+        self.dtype = np.dtype(dtype)
+        self.size = self.work = num
+
+    def blocks(self, tick: Tick | None = None) -> Iterator[np.ndarray]:
+        for lo in range(0, self.size, BLOCK):
+            hi = min(lo + BLOCK, self.size)
+            yield _as(linspace_block(self.start, self.stop, self.size, lo, hi), self.dtype)
+            if tick:
+                tick(hi - lo)
+
+    def read_all(self) -> np.ndarray:
+        return _as(linspace(self.start, self.stop, self.size), self.dtype)
+
+
+class NpySource(Source):
+    """A `.npy` file, flattened in C order: its header read once, then its data block by block
+    into one reused buffer (so no more than a block of it is ever in memory)."""
+
+    def __init__(self, path: Path, dtype: Any) -> None:
+        where = f"'{path}'"
+        self.path, self.dtype = path, np.dtype(dtype)
+        try:
+            with open(path, "rb") as f:
+                fmt = np.lib.format
+                headers = {(1, 0): fmt.read_array_header_1_0, (2, 0): fmt.read_array_header_2_0}
+                try:
+                    version = fmt.read_magic(f)
+                    if version not in headers:
+                        raise ValueError(f"unsupported .npy version {version[0]}.{version[1]}")
+                    shape, fortran, self.file_dtype = headers[version](f)
+                except ValueError as e:
+                    raise InputError(f"{where} is not a numeric .npy array ({e})") from None
+                self.offset = f.tell()
+                length = os.fstat(f.fileno()).st_size
+        except OSError as e:
+            raise InputError(f"cannot read {where}: {e.strerror or e}") from None
+        if self.file_dtype.kind not in "biuf":
+            raise InputError(f"{where} holds {self.file_dtype} values, not real numbers")
+        self.size = self.work = math.prod(shape)
+        if length < self.offset + self.size * self.file_dtype.itemsize:
+            raise InputError(
+                f"{where} is cut short: its header promises {self.size} values of "
+                f"{self.file_dtype}, and the file ends before them"
+            )
+        # Fortran order of more than one axis: the file's order is not the C order we give.
+        self.in_memory = fortran and sum(d > 1 for d in shape) > 1
+
+    def blocks(self, tick: Tick | None = None) -> Iterator[np.ndarray]:
+        if self.in_memory:
+            yield from ArraySource(self.read_all()).blocks(tick)
+            return
+        item = self.file_dtype.itemsize
+        buf = np.empty(min(BLOCK, self.size) * item, dtype=np.uint8)
+        # float32 in float32 and float64 in float64 are given as read; the rest go through
+        # float64 as np.load(...).astype(np.float64) would, then round once to the dtype.
+        direct = self.file_dtype == self.dtype
+        try:
+            f = open(self.path, "rb", buffering=0)
+        except OSError as e:
+            raise InputError(f"cannot read '{self.path}': {e.strerror or e}") from None
+        with f:
+            f.seek(self.offset)
+            for lo in range(0, self.size, BLOCK):
+                n = min(BLOCK, self.size - lo)
+                view = memoryview(buf)[: n * item]
+                got = 0
+                while got < len(view):
+                    try:
+                        k = f.readinto(view[got:])
+                    except OSError as e:
+                        raise InputError(f"cannot read '{self.path}': {e.strerror or e}") from None
+                    if not k:
+                        raise InputError(f"'{self.path}' ended early: it was cut short")
+                    got += k
+                x = buf[: n * item].view(self.file_dtype)
+                yield x if direct else _as(x.astype(np.float64), self.dtype)
+                if tick:
+                    tick(n)
+
+    def read_all(self) -> np.ndarray:
+        if not self.in_memory:
+            return super().read_all()
+        arr = np.load(self.path, allow_pickle=False)
+        return _as(arr.astype(np.float64).reshape(-1), self.dtype)
+
+
+_SEPARATORS = b" \t\n\r\x0b\x0c,"
+_NUMBER_BYTES = b"0123456789.eE+-" + _SEPARATORS  # all that a block of plain numbers holds
+_NEGATIVE_ZERO = re.compile(rb"-0(?![0-9.eE])")  # the integer -0, which JSON reads as 0
+
+
+def _plain_numbers(data: bytes) -> np.ndarray | None:
+    """The numbers in `data` read by orjson as one JSON array, when `data` holds nothing but
+    numbers that JSON reads as Python's float() does; None for anything else (nan, inf, .5,
+    +3, the integer -0, a bad token), which `_parse_numbers` then reads or reports."""
+    if len(data) < FAST_MIN or data.translate(None, _NUMBER_BYTES):
+        return None
+    body = data.strip(_SEPARATORS)
+    if not body:
+        return np.empty(0)
+    orjson = _orjson()
+    if orjson is None:
+        return None
+    try:  # one number a line, or commas and newlines (CSV): a newline is then a comma
+        values = orjson.loads(b"[" + body.replace(b"\n", b",") + b"]")
+    except orjson.JSONDecodeError:
+        try:  # any other mix of spaces, tabs, commas and newlines
+            values = orjson.loads(b"[" + b",".join(body.replace(b",", b" ").split()) + b"]")
+        except orjson.JSONDecodeError:  # not JSON numbers, or out of float64's range
+            return None
+    x = np.array(values, dtype=np.float64)
+    if not x.all() and _NEGATIVE_ZERO.search(body):  # look for -0 only where a 0 was read
+        return None
+    return x
+
+
+def _last_separator(data: bytes) -> int:
+    """The index of the last separator byte in `data`, or -1 if it has none."""
+    start = max(0, len(data) - 256)
+    while True:
+        at = max(data.rfind(bytes([s]), start) for s in _SEPARATORS)
+        if at >= 0 or start == 0:
+            return at
+        start = 0
+
+
+def _text_blocks(chunks: Iterable[bytes], where: str) -> Iterator[tuple[np.ndarray, int]]:
+    """(float64 numbers, bytes read) per chunk of text, each cut after its last separator so
+    that no number is split; plain numbers are read by orjson, the rest by numpy."""
+    carry, lines = b"", 0
+    for chunk in itertools.chain(chunks, [b""]):
+        data = carry + chunk
+        if chunk:
+            cut = _last_separator(data) + 1
+            data, carry = data[:cut], data[cut:]
+        if not data:
+            continue
+        x = _plain_numbers(data)
+        if x is None:
+            try:
+                text = data.decode("utf-8")
+            except UnicodeDecodeError:
+                raise InputError(
+                    f"{where} is not a UTF-8 text file; give text, .json or .npy"
+                ) from None
+            x = _parse_numbers(text, where, lines)
+        lines += data.count(b"\n")
+        yield x, len(data)
+
+
+class TextSource(Source):
+    """Numbers in text too long for one block, parsed block by block as they are read."""
+
+    replayable = False
+
+    def __init__(
+        self, first: list[tuple[np.ndarray, int]], rest: Iterator[tuple[np.ndarray, int]],
+        dtype: Any, where: str, length: int | None, path: Path | None,
+    ) -> None:  # fmt: skip
+        self.first, self.rest = first, rest
+        self.dtype = np.dtype(dtype)
+        self.where, self.work, self.path = where, length, path
+
+    def blocks(self, tick: Tick | None = None) -> Iterator[np.ndarray]:
+        if self.rest is None:
+            raise RuntimeError("a text stream is read once")  # pragma: no cover
+        parts, self.rest = itertools.chain(self.first, self.rest), None
+        count = 0
+        while True:
+            try:
+                x, nbytes = next(parts)
+            except StopIteration:
+                break
+            except OSError as e:
+                raise InputError(f"cannot read {self.where}: {e.strerror or e}") from None
+            if x.size:
+                count += x.size
+                yield _as(x, self.dtype)
+            if tick:
+                tick(nbytes)
+        self.size = count
+
+
+def _open_text(
+    stream: IO[bytes], where: str, dtype: Any, length: int | None, path: Path | None = None
+) -> Source:
+    """Text or a JSON array from a byte stream: in memory if it fits in a block (or is JSON,
+    which is read whole), else a TextSource, whose first block is read at once."""
+    head = stream.read(TEXT_BLOCK)
+    if head.lstrip()[:1] == b"[":
+        data = head + stream.read()
+        try:
+            text = data.decode("utf-8")
+        except UnicodeDecodeError:
+            raise InputError(f"{where} is not a UTF-8 text file; give text, .json or .npy") from None
+        return ArraySource(parse_json(text, where), dtype)
+    if len(head) < TEXT_BLOCK:  # all of it
+        parts = [x for x, _ in _text_blocks([head], where)]
+        return ArraySource(np.concatenate(parts) if parts else np.empty(0), dtype)
+    chunks = itertools.chain([head], iter(lambda: stream.read(TEXT_BLOCK), b""))
+    blocks = _text_blocks(chunks, where)
+    return TextSource(list(itertools.islice(blocks, 1)), blocks, dtype, where, length, path)
+
+
+def open_file(path: Path, dtype: Any) -> Source:
+    """Numbers from `.npy`, `.json` or text (`.txt`, `.csv`, anything else)."""
+    where = f"'{path}'"
+    if path.suffix.lower() == ".npy":
+        return NpySource(path, dtype)
+    try:
+        f = open(path, "rb")
+    except OSError as e:
+        raise InputError(f"cannot read {where}: {e.strerror or e}") from None
+    try:
+        if path.suffix.lower() == ".json":
+            try:
+                text = f.read().decode("utf-8")
+            except UnicodeDecodeError:
+                raise InputError(
+                    f"{where} is not a UTF-8 text file; give text, .json or .npy"
+                ) from None
+            return ArraySource(parse_json(text, where), dtype)
+        try:
+            length = os.fstat(f.fileno()).st_size
+        except OSError:
+            length = None
+        source = _open_text(f, where, dtype, length, path)
+    except OSError as e:
+        f.close()
+        raise InputError(f"cannot read {where}: {e.strerror or e}") from None
+    except BaseException:
+        f.close()
+        raise
+    if not isinstance(source, TextSource):
+        f.close()
+    return source
+
+
+def open_points(
+    tokens: Sequence[str],
+    *,
+    span: tuple[float, float] | None,
+    num: int,
+    path: Path | None,
+    stdin: IO[str] | None,
+    dtype: str,
+) -> Source:
+    """The points x, from the first source given (see the module docstring), in `dtype`."""
+    if dtype not in DTYPES:
+        raise InputError(f"--dtype {dtype}: use float32 or float64", 2)
+    want_stdin = "-" in tokens or (path is not None and str(path) == "-")
+    numbers = [t for t in tokens if t != "-"]
+    if "-" in tokens and numbers:
+        raise InputError("give numbers as arguments or '-' for standard input, not both", 2)
+    if numbers:
+        return ArraySource(parse_args(numbers), dtype)
+    if span is not None:
+        return RangeSource(span[0], span[1], num, dtype)
+    if path is not None and not want_stdin:
+        source = open_file(path, dtype)
+        if source.size == 0:
+            raise InputError(f"'{path}' holds no numbers; {HOW_TO_GIVE}")
+        return source
+    if stdin is not None and (want_stdin or not _isatty(stdin)):
+        binary = getattr(stdin, "buffer", None)
+        if binary is None:  # a text stream only (a test's): read it whole
+            source: Source = ArraySource(parse_text(stdin.read(), "standard input"), dtype)
+        else:
+            source = _open_text(binary, "standard input", dtype, None)
+        if source.size == 0:
+            raise InputError(f"no numbers on standard input; {HOW_TO_GIVE}", 2)
+        return source
+    raise InputError(f"no numbers given; {HOW_TO_GIVE}", 2)
 
 
 def read_points(
@@ -258,33 +641,13 @@ def read_points(
     stdin: IO[str] | None,
     dtype: str,
 ) -> np.ndarray:
-    """The points x, from the first source given (see the module docstring), in `dtype`."""
-    if dtype not in DTYPES:
-        raise InputError(f"--dtype {dtype}: use float32 or float64", 2)
-    want_stdin = "-" in tokens or (path is not None and str(path) == "-")
-    numbers = [t for t in tokens if t != "-"]
-    if "-" in tokens and numbers:
-        raise InputError("give numbers as arguments or '-' for standard input, not both", 2)
-    if numbers:
-        x = parse_args(numbers)
-    elif span is not None:
-        x = linspace(span[0], span[1], num)
-    elif path is not None and not want_stdin:
-        x = read_file(path)
-        if x.size == 0:
-            raise InputError(f"'{path}' holds no numbers; {HOW_TO_GIVE}")
-    elif stdin is not None and (want_stdin or not _isatty(stdin)):
-        x = parse_text(stdin.read(), "standard input")
-        if x.size == 0:
-            raise InputError(f"no numbers on standard input; {HOW_TO_GIVE}", 2)
-    else:
-        raise InputError(f"no numbers given; {HOW_TO_GIVE}", 2)
-    # float32: round once from the float64 parse; overflow to +-inf is the float32 answer.
-    with np.errstate(over="ignore"):
-        return x.astype(dtype, copy=False)
+    """`open_points`, read whole into one array."""
+    return open_points(
+        tokens, span=span, num=num, path=path, stdin=stdin, dtype=dtype
+    ).read_all()
 
 
-def _isatty(stream: IO[str]) -> bool:
+def _isatty(stream: Any) -> bool:
     try:
         return stream.isatty()
     except (AttributeError, ValueError):  # closed or not a file
@@ -342,13 +705,26 @@ def series(
     *,
     threads: int | None = None,
     kink_math: bool = False,
+    out: dict[int, np.ndarray] | None = None,
 ) -> Series:
     """f and its derivatives of the given orders at x, keyed as in VALUE_KEYS.
 
-    `threads` goes to the kernels (None: every core). `kink_math` adds the subgradient
-    interval for "dydx" (`Activation.subgradient`), in the dtype of x.
+    `threads` goes to the kernels (None: every core); `out` maps an order to an array of x's
+    shape and dtype to write it into. `kink_math` adds the subgradient
+    interval for "dydx" (`Activation.subgradient`), in the dtype of x. With no points, no
+    kernel runs: the series is the columns' names and empty arrays (a writer's template).
     """
-    cols = tuple((VALUE_KEYS[k], act.derivative(x, k, threads=threads)) for k in orders)
+    if not x.size:
+        empty = np.empty(0, x.dtype)
+        cols = tuple((VALUE_KEYS[k], empty) for k in orders)
+        return Series(
+            act.name, dict(act.params), label, cols, getattr(act, "dialect", None),
+            subgradient=(empty, empty) if kink_math else None,
+        )  # fmt: skip
+    out = out or {}
+    cols = tuple(
+        (VALUE_KEYS[k], act.derivative(x, k, threads=threads, out=out.get(k))) for k in orders
+    )
     sub = None
     if kink_math:
         lo, hi = act.subgradient(x)
@@ -447,10 +823,14 @@ def with_intervals(
     return text
 
 
-def _chunks(p: Points, fmt: Any, quote: bool = False) -> Iterator[list[list[str]]]:
-    """Columns of text (x first, then each series' columns), CHUNK rows at a time."""
-    for start in range(0, p.x.size, CHUNK):
-        stop = min(start + CHUNK, p.x.size)
+def _chunks(
+    p: Points, fmt: Any, quote: bool = False, lo: int = 0, hi: int | None = None
+) -> Iterator[list[list[str]]]:
+    """Columns of text (x first, then each series' columns), CHUNK rows at a time, of the rows
+    lo:hi (default: all)."""
+    hi = p.x.size if hi is None else hi
+    for start in range(lo, hi, CHUNK):
+        stop = min(start + CHUNK, hi)
         cols = [fmt(p.x[start:stop])]
         for s in p.series:
             for k, v in s.columns:
@@ -458,8 +838,8 @@ def _chunks(p: Points, fmt: Any, quote: bool = False) -> Iterator[list[list[str]
         yield cols
 
 
-def points_jsonl(p: Points) -> Iterator[str]:
-    """One JSON object per point."""
+def _jsonl_template(p: Points) -> tuple[str, list[int]]:
+    """The %-template of one JSONL line, and the order in which it takes the columns."""
     keys = [k for k, _ in p.series[0].columns]
     if p.command == "compare":
         labels = [_dumps(s.label).replace("%", "%%") for s in p.series]
@@ -475,10 +855,29 @@ def points_jsonl(p: Points) -> Iterator[str]:
     else:
         order = list(range(1 + len(keys)))
         template = '{"x": %s' + "".join(f', "{k}": %s' for k in keys)
-    template += "}\n"
-    for cols in _chunks(p, json_numbers):
+    return template + "}\n", order
+
+
+def _jsonl_rows(p: Points, lo: int = 0, hi: int | None = None) -> Iterator[str]:
+    template, order = _jsonl_template(p)
+    for cols in _chunks(p, json_numbers, False, lo, hi):
         cols = [cols[i] for i in order]
         yield "".join(template % row for row in zip(*cols, strict=True))
+
+
+def _csv_rows(p: Points, lo: int = 0, hi: int | None = None) -> Iterator[str]:
+    for cols in _chunks(p, number_strings, True, lo, hi):
+        yield "".join(",".join(row) + "\n" for row in zip(*cols, strict=True))
+
+
+def _tsv_rows(p: Points, lo: int = 0, hi: int | None = None) -> Iterator[str]:
+    for cols in _chunks(p, number_strings, False, lo, hi):
+        yield "".join("\t".join(row) + "\n" for row in zip(*cols, strict=True))
+
+
+def points_jsonl(p: Points) -> Iterator[str]:
+    """One JSON object per point."""
+    yield from _jsonl_rows(p)
 
 
 def points_header(p: Points) -> list[str]:
@@ -497,14 +896,12 @@ def _csv_line(cells: Sequence[Any]) -> str:
 def points_csv(p: Points) -> Iterator[str]:
     """A header line, then one row per point."""
     yield _csv_line(points_header(p))
-    for cols in _chunks(p, number_strings, quote=True):
-        yield "".join(",".join(row) + "\n" for row in zip(*cols, strict=True))
+    yield from _csv_rows(p)
 
 
 def points_tsv(p: Points) -> Iterator[str]:
     """`x<TAB>y` lines, no header (compare: x, then each function's columns in order)."""
-    for cols in _chunks(p, number_strings):
-        yield "".join("\t".join(row) + "\n" for row in zip(*cols, strict=True))
+    yield from _tsv_rows(p)
 
 
 def points_npy(p: Points, path: Path) -> None:
@@ -514,6 +911,405 @@ def points_npy(p: Points, path: Path) -> None:
 
 
 POINT_WRITERS = {"json": points_json, "jsonl": points_jsonl, "csv": points_csv, "tsv": points_tsv}
+
+
+# --- writing in blocks ---------------------------------------------------------------------
+#
+# The CLI's writers: the bytes of the reference writers above, block by block, and fast.
+# orjson writes the numbers (~25 ns each, against ~500 for repr) wherever its text is the
+# reference's. Both write the shortest digits that read back (Python's repr; numpy's float32
+# repr; orjson's for each dtype), and they differ only in where they switch to exponents
+# (orjson: 1e-05 is "0.00001" and 1e-07 "1e-7"; float32 1e+06 "1000000.0") and in non-finite
+# numbers (orjson: null). So orjson writes zeros and the numbers in [1e-4, 1e15) (float32:
+# [1e-4, 1e6)), with a margin at each end; runs of rows that hold any other number (or a
+# --kink math interval) are written by the reference writers. `_orjson()` checks once that
+# the installed orjson writes such numbers as the reference does, and is not used otherwise.
+
+FAST_MIN = 4096  # below this many values (or bytes of text) the reference does it all
+ENCODE_ROWS = 1 << 16  # rows turned into text at a time: a few MB, so memory stays flat
+_RUN = 1024  # rows per run when telling numbers orjson writes from the others
+_PLAIN = {np.dtype(np.float64): (1.001e-4, 1e15), np.dtype(np.float32): (1.001e-4, 9.99e5)}
+_ORJSON: list[Any] = []  # [orjson or None], once looked for
+
+
+def _orjson() -> Any:
+    """orjson, if it is installed and writes plain numbers as the reference does; else None."""
+    if not _ORJSON:
+        try:
+            import orjson
+        except ImportError:  # pragma: no cover - a dependency; the reference still works
+            _ORJSON.append(None)
+            return None
+        probe = [0.0, -0.0, 0.1, 1 / 3, -2.5, 1.001e-4, 0.5e-3, 123456.789, 9.9e14, 7e14 + 0.5]
+        samples = (np.array(probe), np.array([*probe[:-2], 999000.0], dtype=np.float32))
+        agrees = all(
+            orjson.dumps(a, option=orjson.OPT_SERIALIZE_NUMPY)
+            == ("[" + ",".join(number_strings(a)) + "]").encode()
+            for a in samples
+        )
+        _ORJSON.append(orjson if agrees else None)
+    return _ORJSON[0]
+
+
+def _fast(n: int, dtype: np.dtype) -> Any:
+    """orjson, for `n` values of `dtype` that are worth it; else None."""
+    return _orjson() if n >= FAST_MIN and dtype in _PLAIN else None
+
+
+def _odd(a: np.ndarray) -> np.ndarray:
+    """True where orjson's text for `a` may not be the reference's: non-finite, tiny, huge."""
+    lo, hi = _PLAIN[a.dtype]
+    m = np.abs(a)
+    return ~(((m >= lo) & (m < hi)) | (a == 0))
+
+
+def _odd_rows(p: Points) -> np.ndarray:
+    """Rows of `p` the reference writes: an odd number in any column, or an interval."""
+    odd = _odd(p.x)
+    for s in p.series:
+        for _, v in s.columns:
+            odd |= _odd(v)
+        if s.subgradient is not None and any(k == "dydx" for k, _ in s.columns):
+            odd |= s.subgradient[0] != s.subgradient[1]
+    return odd
+
+
+def _runs(odd: np.ndarray) -> Iterator[tuple[int, int, bool]]:
+    """(start, stop, slow) covering every row at most ENCODE_ROWS at a time; `slow` where a
+    run of _RUN rows holds an odd one."""
+    n = odd.size
+    if odd.any():
+        flags = np.logical_or.reduceat(odd, np.arange(0, n, _RUN))
+        cuts = (np.flatnonzero(flags[1:] != flags[:-1]) + 1) * _RUN
+        bounds = [0, *cuts.tolist(), n]
+        spans = [(a, b, bool(flags[a // _RUN])) for a, b in itertools.pairwise(bounds)]
+    else:
+        spans = [(0, n, False)]
+    for a, b, slow in spans:
+        for lo in range(a, b, ENCODE_ROWS):
+            yield lo, min(lo + ENCODE_ROWS, b), slow
+
+
+def _dump(orjson: Any, a: np.ndarray) -> bytes:
+    return orjson.dumps(np.ascontiguousarray(a), option=orjson.OPT_SERIALIZE_NUMPY)
+
+
+def _rows(p: Points, fmt: str) -> Iterator[bytes]:
+    """The rows of `p` as "tsv", "csv" or "jsonl" (without the CSV header), as bytes."""
+    reference = {"tsv": _tsv_rows, "csv": _csv_rows, "jsonl": _jsonl_rows}[fmt]
+    cols = [p.x] + [v for s in p.series for _, v in s.columns]
+    orjson = _fast(p.x.size * len(cols), p.x.dtype)
+    # JSONL is fast for one column beside x (eval, grad); compare's objects take the reference.
+    if orjson is None or (fmt == "jsonl" and (p.command == "compare" or len(cols) != 2)):
+        for text in reference(p):
+            yield text.encode()
+        return
+    if fmt == "jsonl":
+        key = _dumps(p.series[0].columns[0][0]).encode()
+        start, row, comma = b'{"x": ', b'}\n{"x": ', b", " + key + b": "
+    for lo, hi, slow in _runs(_odd_rows(p)):
+        if slow:
+            yield "".join(reference(p, lo, hi)).encode()
+            continue
+        # orjson writes rows of a 2-D array as [[x,y],[x,y]]: the brackets become the lines.
+        body = _dump(orjson, np.column_stack([c[lo:hi] for c in cols]))[2:-2]
+        if fmt == "jsonl":
+            yield start + body.replace(b"],[", row).replace(b",", comma) + b"}\n"
+        elif fmt == "tsv":
+            yield body.replace(b"],[", b"\n").replace(b",", b"\t") + b"\n"
+        else:
+            yield body.replace(b"],[", b"\n") + b"\n"
+
+
+def _json_items(p: Points, slot: Slot) -> Iterator[bytes]:
+    """The column `slot` of `p` as the items of a JSON array (no brackets), piece by piece."""
+    if slot == X_SLOT:
+        values, s, key = p.x, None, "x"
+    else:
+        s = p.series[slot[0]]
+        key = slot[1]
+        values = dict(s.columns)[key]
+
+    def reference(lo: int, hi: int) -> bytes:
+        text = json_numbers(values[lo:hi])
+        if s is not None:
+            text = with_intervals(text, s, key, json_numbers, lo, hi)
+        return ", ".join(text).encode()
+
+    orjson = _fast(values.size, values.dtype)
+    if orjson is None:
+        for lo in range(0, values.size, ENCODE_ROWS):
+            yield reference(lo, min(lo + ENCODE_ROWS, values.size))
+        return
+    odd = _odd(values)
+    if s is not None and s.subgradient is not None and key == "dydx":
+        odd |= s.subgradient[0] != s.subgradient[1]
+    for lo, hi, slow in _runs(odd):
+        if slow:
+            yield reference(lo, hi)
+        else:
+            yield _dump(orjson, values[lo:hi])[1:-1].replace(b",", b", ")
+
+
+Slot = tuple[int, str]  # (index of a series, column key): one array of a JSON document
+X_SLOT = (-1, "x")  # the slot of x
+
+
+def _json_layout(p: Points) -> list[Any]:
+    """The JSON document of `points_json` as text between its arrays, and the arrays' slots."""
+    out: list[Any] = []
+    if p.command == "compare":
+        out += ["{" + f'"dtype": {_dumps(p.dtype)}, "x": ', X_SLOT, ', "functions": [']
+        for i, s in enumerate(p.series):
+            head = f'"function": {_dumps(s.function)}, "params": {_dumps(s.params)}'
+            if s.dialect is not None:
+                head += f', "dialect": {_dumps(s.dialect)}'
+            out.append((", {" if i else "{") + head)
+            for k, _ in s.columns:
+                out += [f", {_dumps(k)}: ", (i, k)]
+            out.append("}")
+        out.append("]}\n")
+        return out
+    (s,) = p.series
+    parts = [f'"function": {_dumps(s.function)}', f'"params": {_dumps(s.params)}']
+    if s.dialect is not None:
+        parts.append(f'"dialect": {_dumps(s.dialect)}')
+    parts.append(f'"dtype": {_dumps(p.dtype)}')
+    if p.command == "grad":
+        parts.append(f'"order": {p.order}')
+        if s.subgradient is not None:
+            parts.append('"kink": "math"')
+    out += ["{" + ", ".join(parts) + ', "x": ', X_SLOT]
+    for k, _ in s.columns:
+        out += [f", {_dumps(k)}: ", (0, k)]
+    out.append("}\n")
+    return out
+
+
+@dataclass(frozen=True)
+class Job:
+    """What eval, grad or compare computes: each function (with its label) at the orders."""
+
+    command: str  # "eval", "grad" or "compare"
+    functions: tuple[tuple[Any, str], ...]  # (Activation or Expression, label)
+    orders: tuple[int, ...]
+    order: int | None = None  # grad's
+    threads: int | None = None
+    kink_math: bool = False
+
+    def points(
+        self, x: np.ndarray, slot: Slot | None = None, buffers: dict[Any, np.ndarray] | None = None
+    ) -> Points:
+        """The results at x: every column, or only that of `slot` (X_SLOT: none). With
+        `buffers`, the results are written into arrays kept there from one block to the next
+        (fresh memory costs a page fault per 4 KB: about as much as relu itself)."""
+        out = []
+        for i, (act, label) in enumerate(self.functions):
+            orders = [k for k in self.orders if slot is None or slot == (i, VALUE_KEYS[k])]
+            into = None
+            if buffers is not None and x.size:
+                into = {k: _buffer(buffers, (i, k), x.size, x.dtype) for k in orders}
+            kink = self.kink_math and 1 in orders
+            s = series(act, x, orders, label, threads=self.threads, kink_math=kink, out=into)
+            out.append(s)
+        return Points(self.command, x, out, order=self.order)
+
+    @property
+    def slots(self) -> list[Slot]:
+        columns = [(i, VALUE_KEYS[k]) for i in range(len(self.functions)) for k in self.orders]
+        return [X_SLOT, *columns]
+
+
+def _buffer(buffers: dict[Any, np.ndarray], key: Any, n: int, dtype: np.dtype) -> np.ndarray:
+    """`n` elements of the array kept as `buffers[key]`, made (or made larger) if need be."""
+    buf = buffers.get(key)
+    if buf is None or buf.size < n or buf.dtype != dtype:
+        buf = buffers[key] = np.empty(max(n, BLOCK), dtype)
+    return buf[:n]
+
+
+class Stream:
+    """Points block by block: a Job over a Source, or Points already computed. A block's
+    arrays may be reused by the next: write a block out before asking for the next."""
+
+    def __init__(self, template: Points, blocks: Callable[[Slot | None], Iterator[Points]]):
+        self.template = template  # the columns, at no points
+        self.blocks = blocks  # blocks(None): every column; blocks(slot): that one at least
+
+    @classmethod
+    def of(cls, job: Job, source: Source, tick: Tick | None = None) -> Stream:
+        template = job.points(np.empty(0, source.dtype))
+        buffers: dict[Any, np.ndarray] = {}
+
+        def blocks(slot: Slot | None) -> Iterator[Points]:
+            for x in source.blocks(tick):
+                yield job.points(x, slot, buffers)
+
+        return cls(template, blocks)
+
+    @classmethod
+    def of_points(cls, p: Points) -> Stream:
+        def blocks(slot: Slot | None) -> Iterator[Points]:
+            for lo in range(0, p.x.size, BLOCK):
+                yield _slice(p, lo, lo + BLOCK)
+
+        return cls(_slice(p, 0, 0), blocks)
+
+
+def _slice(p: Points, lo: int, hi: int) -> Points:
+    cut = [
+        Series(
+            s.function, s.params, s.label, tuple((k, v[lo:hi]) for k, v in s.columns), s.dialect,
+            None if s.subgradient is None else (s.subgradient[0][lo:hi], s.subgradient[1][lo:hi]),
+        )
+        for s in p.series
+    ]  # fmt: skip
+    return Points(p.command, p.x[lo:hi], cut, order=p.order)
+
+
+def passes(fmt: str, job: Job) -> int:
+    """How often a writer reads its input: a JSON document once per array, the rest once."""
+    return len(job.slots) if fmt == "json" else 1
+
+
+def stream_json(st: Stream) -> Iterator[bytes]:
+    """`points_json`'s document, an array at a time: each array is a pass over the input."""
+    for piece in _json_layout(st.template):
+        if isinstance(piece, str):
+            yield piece.encode()
+            continue
+        yield b"["
+        sep = b""
+        for p in st.blocks(piece):
+            for items in _json_items(p, piece):
+                if items:
+                    yield sep + items
+                    sep = b", "
+        yield b"]"
+
+
+def stream_jsonl(st: Stream) -> Iterator[bytes]:
+    """`points_jsonl`'s lines, block by block."""
+    for p in st.blocks(None):
+        yield from _rows(p, "jsonl")
+
+
+def stream_csv(st: Stream) -> Iterator[bytes]:
+    """`points_csv`'s header and rows, block by block."""
+    yield _csv_line(points_header(st.template)).encode()
+    for p in st.blocks(None):
+        yield from _rows(p, "csv")
+
+
+def stream_tsv(st: Stream) -> Iterator[bytes]:
+    """`points_tsv`'s lines, block by block."""
+    for p in st.blocks(None):
+        yield from _rows(p, "tsv")
+
+
+def stream_npy(st: Stream, f: IO[bytes], size: int | None = None) -> None:
+    """`points_npy`'s array to the open file `f`, block by block: the header, with `size` rows
+    (when unknown, 0 rows, written again at the end with the count), then the rows."""
+    arrays = [st.template.x] + [v for s in st.template.series for _, v in s.columns]
+    dtype = np.result_type(*arrays)
+    k = len(arrays)
+
+    def header(n: int) -> bytes:
+        buf = _stdio.BytesIO()
+        d = {"descr": np.lib.format.dtype_to_descr(dtype), "fortran_order": False, "shape": (n, k)}
+        np.lib.format.write_array_header_1_0(buf, d)
+        return buf.getvalue()
+
+    start = f.tell()
+    first = header(size or 0)
+    f.write(first)
+    n = 0
+    buffers: dict[Any, np.ndarray] = {}
+    # Two row buffers: one is written to the file by a thread (the write releases the GIL)
+    # while the next block is computed into the other.
+    with ThreadPoolExecutor(1) as writer:
+        pending = None
+        for i, p in enumerate(st.blocks(None)):
+            m = p.x.size
+            rows = _buffer(buffers, i % 2, m * k, dtype).reshape(m, k)
+            rows[:, 0] = p.x
+            j = 1
+            for s in p.series:
+                for _, v in s.columns:
+                    rows[:, j] = v
+                    j += 1
+            if pending is not None:
+                pending.result()
+            pending = writer.submit(f.write, rows.data)
+            n += m
+        if pending is not None:
+            pending.result()
+    if n != size:
+        # numpy pads the header so that the row count can grow in place, to 21 digits.
+        again = header(n)
+        assert len(again) == len(first), "the .npy header changed length"
+        end = f.tell()
+        f.seek(start)
+        f.write(again)
+        f.seek(end)
+
+
+STREAM_WRITERS = {
+    "json": stream_json,
+    "jsonl": stream_jsonl,
+    "csv": stream_csv,
+    "tsv": stream_tsv,
+}
+
+
+class Spooled(Source):
+    """A source read once (text), kept as raw values in an unnamed temporary file so that a
+    JSON document can read it again for each of its arrays."""
+
+    def __init__(self, source: Source) -> None:
+        self.source, self.dtype, self.work = source, source.dtype, source.work
+        self.file: IO[bytes] | None = None
+
+    def blocks(self, tick: Tick | None = None) -> Iterator[np.ndarray]:
+        import tempfile
+
+        if self.file is None:
+            self.file = tempfile.TemporaryFile()
+            for x in self.source.blocks(tick):
+                self.file.write(x.data)
+                yield x
+            self.size = self.source.size
+            return
+        assert self.size is not None
+        self.file.seek(0)
+        item = self.dtype.itemsize
+        buf = np.empty(min(BLOCK, self.size) * item, dtype=np.uint8)
+        per_point = (self.work or 0) / max(self.size, 1)  # progress as bytes of the text
+        for lo in range(0, self.size, BLOCK):
+            n = min(BLOCK, self.size - lo)
+            view = memoryview(buf)[: n * item]
+            got = 0
+            while got < len(view):
+                got += self.file.readinto(view[got:]) or 0
+            yield buf[: n * item].view(self.dtype)
+            if tick:
+                tick(n * per_point)
+
+
+def head(source: Source, limit: int) -> tuple[np.ndarray, int]:
+    """The first `limit` points (a copy) and how many points there are in all (which, for
+    text, means reading it all)."""
+    kept: list[np.ndarray] = []
+    have = count = 0
+    for x in source.blocks():
+        if have < limit:
+            kept.append(x[: limit - have].copy())
+            have += kept[-1].size
+        count += x.size
+        if have >= limit and source.size is not None:
+            count = source.size
+            break
+    return (np.concatenate(kept) if kept else np.empty(0, source.dtype)), count
 
 
 # --- records: table, list, info ------------------------------------------------------------

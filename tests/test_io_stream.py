@@ -1,0 +1,327 @@
+"""actcli.io in blocks: sources read a block at a time, writers that give the reference
+writers' bytes (orjson where its text is theirs), whatever the block size."""
+
+import io as stdio
+import math
+import re
+
+import numpy as np
+import pytest
+
+import actcli
+from actcli import io
+
+
+@pytest.fixture
+def small_blocks(monkeypatch):
+    """Blocks, runs and the fast path's threshold small enough for a few thousand points."""
+    monkeypatch.setattr(io, "BLOCK", 1000)
+    monkeypatch.setattr(io, "TEXT_BLOCK", 4096)
+    monkeypatch.setattr(io, "FAST_MIN", 16)
+    monkeypatch.setattr(io, "ENCODE_ROWS", 300)
+    monkeypatch.setattr(io, "_RUN", 64)
+
+
+def _odd_numbers(n: int, dtype=np.float64, seed: int = 0) -> np.ndarray:
+    """Numbers of every kind: plain ones, and the tiny, huge, subnormal and non-finite ones
+    that orjson writes differently, in runs and alone."""
+    rng = np.random.default_rng(seed)
+    x = rng.standard_normal(n)
+    x[rng.integers(0, n, n // 50)] *= 10.0 ** rng.integers(-320, 300, n // 50)
+    x[n // 3 : n // 3 + 40] = 1e-300
+    x[rng.integers(0, n, 5)] = np.nan
+    x[rng.integers(0, n, 3)] = np.inf
+    x[rng.integers(0, n, 3)] = -np.inf
+    x[rng.integers(0, n, 5)] = 0.0
+    x[rng.integers(0, n, 5)] = -0.0
+    with np.errstate(over="ignore"):
+        return x.astype(dtype)
+
+
+# --- --range in blocks -----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "start, stop, num",
+    [
+        (-1.0, 1.0, 10_001),
+        (0.0, 1.0, 1),
+        (3.0, -2.0, 2),
+        (-5.0, 5.0, 7),
+        (0.1, 0.7, 4097),
+        (0.0, 5e-324, 5),  # a subnormal step: numpy divides first
+        (1e-310, 2e-310, 33),
+        (-1e308, 1e308, 101),  # STOP - START overflows: the halves, doubled
+        (1.0, 1.0, 9),
+    ],
+)
+def test_linspace_blocks_are_np_linspace(start, stop, num):
+    whole = io.linspace(start, stop, num)
+    if math.isfinite(stop - start):
+        assert np.array_equal(whole, np.linspace(start, stop, num))
+    for block in (1, 7, 1000, num):
+        parts = [
+            io.linspace_block(start, stop, num, lo, min(lo + block, num))
+            for lo in range(0, num, block)
+        ]
+        got = np.concatenate(parts)
+        assert got.tobytes() == whole.tobytes(), (block, start, stop, num)
+
+
+def test_range_source_blocks(small_blocks):
+    src = io.RangeSource(-3.0, 2.0, 2500, "float32")
+    blocks = [b.copy() for b in src.blocks()]
+    assert [b.size for b in blocks] == [1000, 1000, 500]
+    want = np.linspace(-3.0, 2.0, 2500).astype(np.float32)
+    assert np.concatenate(blocks).tobytes() == want.tobytes()
+
+
+# --- .npy in blocks --------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "arr",
+    [
+        np.arange(2500, dtype=np.float64) - 1000.5,
+        np.arange(2500, dtype=np.int16).reshape(50, 50),
+        np.linspace(-1, 1, 2500).astype(">f4").reshape(5, 10, 50),
+        (np.arange(2500) % 3 == 0),
+        np.asfortranarray(np.arange(2500.0).reshape(50, 50)),  # read whole: C order matters
+        np.array(2.5),
+    ],
+    ids=["f8", "i2", "big-endian f4", "bool", "fortran", "0-d"],
+)
+@pytest.mark.parametrize("dtype", ["float64", "float32"])
+def test_npy_source_is_np_load(tmp_path, small_blocks, arr, dtype):
+    path = tmp_path / "x.npy"
+    np.save(path, arr)
+    src = io.open_file(path, dtype)
+    blocks = [b.copy() for b in src.blocks()]
+    assert all(b.size <= io.BLOCK for b in blocks)
+    with np.errstate(over="ignore"):
+        want = np.load(path).astype(np.float64).reshape(-1).astype(dtype)
+    got = np.concatenate(blocks)
+    assert got.dtype == want.dtype and got.tobytes() == want.tobytes()
+    assert src.size == arr.size
+
+
+def test_npy_source_refuses_bad_files(tmp_path):
+    np.save(tmp_path / "c.npy", np.array([1 + 2j]))
+    with pytest.raises(io.InputError, match="not real numbers"):
+        io.open_file(tmp_path / "c.npy", "float64")
+    np.save(tmp_path / "cut.npy", np.arange(100.0))
+    data = (tmp_path / "cut.npy").read_bytes()
+    (tmp_path / "cut.npy").write_bytes(data[:-8])
+    with pytest.raises(io.InputError, match="cut short"):
+        io.open_file(tmp_path / "cut.npy", "float64")
+    (tmp_path / "bad.npy").write_bytes(b"not an array")
+    with pytest.raises(io.InputError, match="not a numeric .npy"):
+        io.open_file(tmp_path / "bad.npy", "float64")
+
+
+# --- text in blocks --------------------------------------------------------------------------
+
+
+def _tokens(n: int, seed: int = 0) -> list[str]:
+    """Number tokens as people and programs write them."""
+    rng = np.random.default_rng(seed)
+    x = _odd_numbers(n, seed=seed)
+    forms = [repr, lambda v: f"{v:.17g}", lambda v: f"{v:g}", lambda v: f"{v:.3e}", str]
+    out = [forms[i % len(forms)](float(v)) for i, v in enumerate(x)]
+    extras = ["-0", "0", "+3", ".5", "1.", "-.25", "7", "-12", "1E5", "1e-400", "1e400", "-0.0",
+              "18446744073709551617", "4.9e-324", "2.4703282292062328e-324", "Infinity",
+              "-nan"]  # fmt: skip
+    for e in extras:
+        out.insert(int(rng.integers(0, len(out))), e)
+    return out
+
+
+@pytest.mark.parametrize("layout", ["lines", "csv", "spaces", "mixed"])
+def test_text_blocks_read_as_the_whole_text(small_blocks, layout):
+    toks = _tokens(3000)
+    if layout == "lines":
+        text = "\n".join(toks) + "\n"
+    elif layout == "csv":
+        text = "\n".join(",".join(toks[i : i + 7]) for i in range(0, len(toks), 7)) + "\n"
+    elif layout == "spaces":
+        text = " ".join(toks)
+    else:
+        seps = [", ", "\t", "\n", "  ", ",\n", "\r\n", ",,"]
+        text = "".join(t + seps[i % len(seps)] for i, t in enumerate(toks))
+    want = np.array(text.replace(",", " ").split(), dtype=np.float64)  # the reference parse
+    src = io._open_text(stdio.BytesIO(text.encode()), "input", "float64", None)
+    assert isinstance(src, io.TextSource)  # more than one block
+    got = np.concatenate([b.copy() for b in src.blocks()])
+    assert got.tobytes() == want.tobytes()  # bit for bit: -0.0 stays -0.0
+    assert src.size == want.size
+
+
+JSON_NUMBER = re.compile(r"-?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)?")
+
+
+def test_plain_numbers_read_by_orjson_as_float_reads_them():
+    toks = _tokens(20_000, seed=3)
+    toks = [t for t in toks if t.lower().lstrip("+-") not in ("infinity", "nan")]
+    data = ("\n".join(toks) + "\n").encode()
+    fast = io._plain_numbers(data)
+    assert fast is None  # '+3', '.5', '1e400' are not JSON: numpy reads the block
+    plain = [t for t in toks if JSON_NUMBER.fullmatch(t) and math.isfinite(float(t))]
+    assert len(plain) > 15_000 and "-0" in plain
+    data = ("\n".join(plain) + "\n").encode()
+    assert io._plain_numbers(data) is None  # the integer -0, which JSON reads as 0
+    plain = [t for t in plain if t != "-0"]
+    data = ("\n".join(plain) + "\n").encode()
+    fast = io._plain_numbers(data)
+    assert fast is not None
+    assert fast.tobytes() == np.array(plain, dtype=np.float64).tobytes()
+
+
+def test_text_error_names_the_line_in_a_later_block(small_blocks):
+    text = "".join(f"{i}.5\n" for i in range(5000)) + "1 2 oops 3\n"
+    src = io._open_text(stdio.BytesIO(text.encode()), "'f.txt'", "float64", None)
+    with pytest.raises(io.InputError) as e:
+        list(src.blocks())
+    assert "'f.txt', line 5001: 'oops'" in str(e.value)
+
+
+def test_short_text_and_json_are_read_whole(small_blocks):
+    src = io._open_text(stdio.BytesIO(b"1 2\n3"), "input", "float64", None)
+    assert isinstance(src, io.ArraySource) and src.x.tolist() == [1, 2, 3]
+    big = ("[" + ", ".join(["1.5"] * 3000) + ', "NaN"]').encode()
+    src = io._open_text(stdio.BytesIO(b"  " + big), "input", "float32", None)
+    assert isinstance(src, io.ArraySource) and src.size == 3001 and src.dtype == np.float32
+
+
+# --- numbers as text: orjson where it writes what the reference writes ------------------------
+
+
+def test_orjson_writes_float64_as_repr():
+    orjson = pytest.importorskip("orjson")
+    rng = np.random.default_rng(7)
+    bits = rng.integers(0, 2**64 - 1, 100_000, dtype=np.uint64, endpoint=True)
+    x = bits.view(np.float64)  # every exponent, subnormals included
+    edges = [5e-324, 1e-300, 1e300, 2.2250738585072014e-308, 0.1, 1e-4, 1e15, 1e16, 0.0, -0.0]
+    edges += [np.nextafter(1e-4, 0), np.nextafter(1e15, 0), np.nextafter(1.001e-4, 0)]
+    x = np.concatenate([x, edges])
+    x = x[np.isfinite(x)]
+    got = orjson.dumps(x, option=orjson.OPT_SERIALIZE_NUMPY)[1:-1].split(b",")
+    ref = io.number_strings(x)
+    plain = ~io._odd(x)
+    assert plain.sum() > 100  # the plain ones are written alike, to the byte
+    assert [g for g, p in zip(got, plain, strict=True) if p] == [
+        r.encode() for r, p in zip(ref, plain, strict=True) if p
+    ]
+    # the others have the same digits, only another layout: the same values
+    assert np.array_equal(np.array([float(g) for g in got]), x)
+
+
+def test_orjson_writes_float32_as_numpy_does():
+    orjson = pytest.importorskip("orjson")
+    rng = np.random.default_rng(8)
+    x = rng.integers(0, 2**32 - 1, 100_000, dtype=np.uint32, endpoint=True).view(np.float32)
+    edges = [1e-4, 9.99e5, 1e6, 1e16, 0.1, 3e-39, 1e-45]
+    edges += [np.nextafter(np.float32(e), np.float32(0)) for e in edges]
+    normal = rng.standard_normal(1000, np.float32)
+    x = np.concatenate([x, np.array(edges, dtype=np.float32), normal])
+    x = x[np.isfinite(x)]
+    got = orjson.dumps(x, option=orjson.OPT_SERIALIZE_NUMPY)[1:-1].split(b",")
+    ref = io.number_strings(x)
+    plain = ~io._odd(x)
+    assert plain.sum() > 100
+    assert [g for g, p in zip(got, plain, strict=True) if p] == [
+        r.encode() for r, p in zip(ref, plain, strict=True) if p
+    ]
+
+
+# --- the streaming writers against the reference writers ------------------------------------
+
+
+def _points(command: str, x: np.ndarray, kink: bool = False) -> io.Points:
+    if command == "compare":
+        specs = ["sigmoid", "leaky_relu:alpha=0.2", "x*tanh(x)"]
+        acts = [actcli.get(s) for s in specs]
+        job = io.Job("compare", tuple(zip(acts, specs, strict=True)), (0, 1))
+    elif command == "grad":
+        act = actcli.get("relu")
+        job = io.Job("grad", ((act, act.label),), (1,), order=1, kink_math=kink)
+    else:
+        act = actcli.get("elu")
+        job = io.Job("eval", ((act, act.label),), (0,))
+    return job, job.points(x)
+
+
+REFERENCE = {
+    "json": io.points_json,
+    "jsonl": io.points_jsonl,
+    "csv": io.points_csv,
+    "tsv": io.points_tsv,
+}
+CASES = [("eval", False), ("grad", False), ("grad", True), ("compare", False)]
+
+
+@pytest.mark.parametrize("fmt", list(REFERENCE))
+@pytest.mark.parametrize("command, kink", CASES, ids=["eval", "grad", "kink", "compare"])
+@pytest.mark.parametrize("dtype", ["float64", "float32"])
+def test_stream_writers_give_the_reference_bytes(small_blocks, fmt, command, kink, dtype):
+    x = _odd_numbers(2500, dtype, seed=len(fmt))
+    x[100:110] = [0.0, -1.0, 1.0, 0.0, 0.0, 2.0, -0.0, 0.0, 3.0, 0.0]  # kinks, in a plain run
+    x[2000:2300] = np.linspace(-2, 2, 300)
+    job, p = _points(command, x, kink)
+    want = "".join(REFERENCE[fmt](p)).encode()
+    # in memory, sliced into blocks, and computed block by block from a source: one document
+    got_points = b"".join(io.STREAM_WRITERS[fmt](io.Stream.of_points(p)))
+    got_job = b"".join(io.STREAM_WRITERS[fmt](io.Stream.of(job, io.ArraySource(x))))
+    assert got_points == want
+    assert got_job == want
+
+
+@pytest.mark.parametrize("fmt", list(REFERENCE))
+def test_one_block_or_three_give_the_same_bytes(monkeypatch, fmt):
+    x = np.linspace(-3, 3, 3000)
+    job, _ = _points("grad", x)
+    monkeypatch.setattr(io, "FAST_MIN", 16)
+    one = io.Stream.of(job, io.RangeSource(-3, 3, 3000, "float64"))
+    one_bytes = b"".join(io.STREAM_WRITERS[fmt](one))
+    monkeypatch.setattr(io, "BLOCK", 1000)
+    three = io.Stream.of(job, io.RangeSource(-3, 3, 3000, "float64"))
+    assert b"".join(io.STREAM_WRITERS[fmt](three)) == one_bytes
+
+
+def test_without_orjson_the_reference_writes_it_all(monkeypatch, small_blocks):
+    monkeypatch.setattr(io, "_ORJSON", [None])
+    x = _odd_numbers(2000)
+    job, p = _points("eval", x)
+    for fmt, ref in REFERENCE.items():
+        assert b"".join(io.STREAM_WRITERS[fmt](io.Stream.of(job, io.ArraySource(x)))) == (
+            "".join(ref(p)).encode()
+        )
+
+
+@pytest.mark.parametrize("command", ["eval", "compare"])
+@pytest.mark.parametrize("dtype", ["float64", "float32"])
+def test_stream_npy_is_np_save(tmp_path, small_blocks, command, dtype):
+    x = _odd_numbers(2500, dtype)
+    job, p = _points(command, x)
+    io.points_npy(p, tmp_path / "want.npy")  # the reference: np.save of the whole array
+    for size in (x.size, None):  # None: the count is unknown until the end (text)
+        with open(tmp_path / "got.npy", "wb") as f:
+            io.stream_npy(io.Stream.of(job, io.ArraySource(x)), f, size)
+        assert (tmp_path / "got.npy").read_bytes() == (tmp_path / "want.npy").read_bytes()
+
+
+def test_spooled_text_is_read_again(small_blocks):
+    text = "".join(f"{i / 7!r}\n" for i in range(-2000, 2000)).encode()
+    src = io._open_text(stdio.BytesIO(text), "input", "float64", len(text))
+    spooled = io.Spooled(src)
+    first = np.concatenate([b.copy() for b in spooled.blocks()])
+    second = np.concatenate([b.copy() for b in spooled.blocks()])
+    assert first.size == 4000 and first.tobytes() == second.tobytes()
+    job, p = _points("compare", first)
+    again = io.Spooled(io._open_text(stdio.BytesIO(text), "input", "float64", len(text)))
+    assert b"".join(io.stream_json(io.Stream.of(job, again))) == "".join(io.points_json(p)).encode()
+
+
+def test_head_reads_only_what_it_shows(small_blocks):
+    x, n = io.head(io.RangeSource(0, 1, 10**12, "float64"), 1500)  # never made whole
+    assert n == 10**12 and x.size == 1500
+    assert x.tobytes() == io.linspace_block(0, 1, 10**12, 0, 1500).tobytes()
