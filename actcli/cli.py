@@ -17,7 +17,7 @@ import os
 import re
 import sys
 from collections.abc import Iterable, Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from enum import Enum
 from pathlib import Path
 from typing import Annotated, Any
@@ -32,8 +32,10 @@ from actcli.core.dialects import DIALECT_NAMES
 
 try:  # typer 0.2x carries its own copy of click
     from typer._click import exceptions as clickx
+    from typer._click.types import IntRange
 except ImportError:  # pragma: no cover - older typer depends on click
     from click import exceptions as clickx  # type: ignore[no-redef]
+    from click.types import IntRange  # type: ignore[no-redef]
 
 EXIT_FAILURE, EXIT_USAGE, EXIT_INTERRUPTED, EXIT_PIPE = 1, 2, 130, 141
 
@@ -202,19 +204,44 @@ def _stdout_guard() -> Iterator[None]:
         raise typer.Exit(EXIT_PIPE) from None
 
 
-def _emit(chunks: Iterable[str], output: Path | None) -> None:
-    """The one writer of documents: to `output`, or to stdout."""
+def _emit(chunks: Iterable[str | bytes], output: Path | None) -> None:
+    """The one writer of documents: to `output`, or to stdout. Chunks are text, or bytes
+    already encoded as UTF-8 (the streaming writers'), written as they come."""
     if output is not None:
-        try:
-            with open(output, "w", encoding="utf-8", newline="") as f:
-                for chunk in chunks:
-                    f.write(chunk)
-        except OSError as e:
-            raise io.InputError(f"cannot write '{output}': {e.strerror or e}") from None
+
+        def write(f: Any) -> None:
+            for chunk in chunks:
+                f.write(chunk if isinstance(chunk, bytes) else chunk.encode("utf-8"))
+
+        _to_file(output, write)
         return
     with _stdout_guard():
+        binary = getattr(sys.stdout, "buffer", None)
         for chunk in chunks:
-            sys.stdout.write(chunk)
+            if not isinstance(chunk, bytes):
+                sys.stdout.write(chunk)
+            elif binary is None:  # a text-only stream (a test's)
+                sys.stdout.write(chunk.decode("utf-8"))
+            else:
+                sys.stdout.flush()  # text written before goes first
+                binary.write(chunk)
+
+
+def _to_file(output: Path, write: Any) -> None:
+    """`write(f)` on `output` opened for bytes; if it fails half-way, no half-written file is
+    left behind (a big input streams into its output, so an error can come late)."""
+    opened = False
+    try:
+        with open(output, "wb") as f:
+            opened = True
+            write(f)
+    except BaseException as e:
+        if opened and output.is_file():  # never a device: -o /dev/null
+            with suppress(OSError):
+                os.remove(output)
+        if isinstance(e, OSError):
+            raise io.InputError(f"cannot write '{output}': {e.strerror or e}") from None
+        raise
 
 
 FORMATS = ("json", "jsonl", "csv", "tsv", "table")
@@ -302,7 +329,29 @@ Span = Annotated[
         show_default=False,
     ),
 ]
-Num = Annotated[int, typer.Option("--num", "-n", min=1, help="How many points --range makes.")]
+
+
+class Count(IntRange):
+    """A count of at least 1, which may be written as a float with no fraction: 1e7."""
+
+    def convert(self, value: Any, param: Any, ctx: Any) -> Any:
+        if isinstance(value, str):
+            try:
+                number = float(value)
+            except ValueError:
+                pass
+            else:
+                if number.is_integer():
+                    value = str(int(number))
+        return super().convert(value, param, ctx)
+
+
+Num = Annotated[
+    int,
+    typer.Option(
+        "--num", "-n", click_type=Count(min=1), help="How many points --range makes (1e6 works)."
+    ),
+]
 Input = Annotated[
     Path | None,
     typer.Option(
@@ -471,24 +520,59 @@ def _no_formats(flags: dict[str, bool], output: Path | None, why: str) -> None:
 def _points_in(
     tokens: list[str] | None, span: Any, num: int, path: Path | None, dtype: Precision
 ) -> Any:
-    return io.read_points(
+    return _source(tokens, span, num, path, dtype).read_all()
+
+
+def _source(
+    tokens: list[str] | None, span: Any, num: int, path: Path | None, dtype: Precision
+) -> io.Source:
+    return io.open_points(
         tokens or [], span=span, num=num, path=path, stdin=sys.stdin, dtype=dtype.value
     )
 
 
-def _write_points(p: io.Points, fmt: str, output: Path | None, no_color: bool) -> None:
+def _same_file(output: Path, path: Path | None) -> bool:
+    try:
+        return path is not None and os.path.samefile(output, path)
+    except OSError:  # the output does not exist yet
+        return False
+
+
+@contextmanager
+def _progress(total: float | None) -> Iterator[Any]:
+    """A tick for the writers: a progress bar on stderr for long work, on a terminal only."""
+    if not io._isatty(sys.stderr):
+        yield None
+        return
+    from actcli import render
+
+    with render.progress(total) as tick:
+        yield tick
+
+
+def _write_points(
+    job: io.Job, source: io.Source, fmt: str, output: Path | None, no_color: bool
+) -> None:
+    """eval, grad and compare: the results, written block by block as the points are read
+    (the terminal table computes only the rows it shows)."""
     if fmt == "table":
         from actcli import render
 
+        x, n = io.head(source, render.ROW_LIMIT)
         with _stdout_guard():
-            render.points_table(p, no_color)
-    elif fmt == "npy":
-        try:
-            io.points_npy(p, output)  # type: ignore[arg-type]
-        except OSError as e:
-            raise io.InputError(f"cannot write '{output}': {e.strerror or e}") from None
-    else:
-        _emit(io.POINT_WRITERS[fmt](p), output)
+            render.points_table(job.points(x), no_color, total=n)
+        return
+    if output is not None and _same_file(output, source.path):
+        source = io.ArraySource(source.read_all())  # read it all before writing over it
+    if fmt == "json" and not source.replayable:
+        source = io.Spooled(source)  # a JSON document reads its input once per array
+    passes = io.passes(fmt, job)
+    with _progress(source.work * passes if source.work else None) as tick:
+        stream = io.Stream.of(job, source, tick)
+        if fmt == "npy" and output is not None:
+            _to_file(output, lambda f: io.stream_npy(stream, f, source.size))
+        else:
+            _emit(io.STREAM_WRITERS[fmt](stream), output)
 
 
 @app.command(
@@ -522,9 +606,8 @@ def eval_(
         {"json": json_, "jsonl": jsonl, "csv": csv, "tsv": tsv, "table": table}, output, npy=True
     )
     act = _get(func, dialect)
-    xs = _points_in(x, span, num, input_, dtype)
-    p = io.Points("eval", xs, [io.series(act, xs, [0], act.label, threads=threads)])
-    _write_points(p, fmt, output, no_color)
+    job = io.Job("eval", ((act, act.label),), (0,), threads=threads)
+    _write_points(job, _source(x, span, num, input_, dtype), fmt, output, no_color)
 
 
 class KinkRule(str, Enum):
@@ -591,9 +674,10 @@ def grad(
             "subgradient intervals",
             EXIT_USAGE,
         )
-    xs = _points_in(x, span, num, input_, dtype)
-    series = io.series(act, xs, [order], act.label, threads=threads, kink_math=intervals)
-    _write_points(io.Points("grad", xs, [series], order=order), fmt, output, no_color)
+    job = io.Job(
+        "grad", ((act, act.label),), (order,), order=order, threads=threads, kink_math=intervals
+    )
+    _write_points(job, _source(x, span, num, input_, dtype), fmt, output, no_color)
 
 
 @app.command(
@@ -669,13 +753,8 @@ def compare(
     if width is not None or height is not None:
         raise io.InputError("--width and --height size a chart: add --plot", EXIT_USAGE)
     acts = [_get(s, dialect) for s in specs]
-    xs = _points_in(tokens, span, num, input_, dtype)
-    p = io.Points(
-        "compare",
-        xs,
-        [io.series(a, xs, orders, s, threads=threads) for a, s in zip(acts, specs, strict=True)],
-    )
-    _write_points(p, fmt, output, no_color)
+    job = io.Job("compare", tuple(zip(acts, specs, strict=True)), tuple(orders), threads=threads)
+    _write_points(job, _source(tokens, span, num, input_, dtype), fmt, output, no_color)
 
 
 # --- plot ------------------------------------------------------------------------------------

@@ -10,13 +10,15 @@ functions that draw, so commands that write JSON or TSV never load it.
 - `dialects_table`: `dialects`, one row per framework, disagreements highlighted.
 - `flow_chart`: `flow --plot`, the gradient norm per layer on a log scale.
 - `use_color`: whether a chart gets ANSI colours.
+- `progress`: a progress bar on stderr for long work (the caller checks it is a terminal).
 
 Cells are always `rich.text.Text`, never markup strings: "[0, inf)" is data, not a style tag.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -96,6 +98,58 @@ def use_color(no_color: bool = False) -> bool:
         return False
 
 
+PROGRESS_AFTER = 1.0  # seconds of work before a progress bar appears
+
+
+@contextmanager
+def progress(total: float | None, stream: Any = None) -> Iterator[Callable[[float], None]]:
+    """A tick to call with the work done after each block (of `total`, None if unknown).
+
+    Nothing is drawn, and rich is not imported, until the work has taken PROGRESS_AFTER
+    seconds; then a bar on `stream` (stderr), wiped when the work ends. The caller makes
+    sure `stream` is a terminal: data never goes there, and a pipe never gets a bar.
+    """
+    import sys
+    import time
+
+    stream = stream if stream is not None else sys.stderr
+    start = time.monotonic()
+    done = 0.0
+    bar: Any = None
+    task: Any = None
+
+    def tick(amount: float) -> None:
+        nonlocal done, bar, task
+        done += amount
+        if bar is None:
+            if time.monotonic() - start < PROGRESS_AFTER:
+                return
+            from rich.console import Console
+            from rich.progress import (
+                BarColumn,
+                Progress,
+                TaskProgressColumn,
+                TimeElapsedColumn,
+                TimeRemainingColumn,
+            )
+
+            # Unknown total (text on standard input): a pulsing bar and the time so far.
+            columns = [BarColumn(), TaskProgressColumn(), TimeRemainingColumn()]
+            if total is None:
+                columns = [BarColumn(), TimeElapsedColumn()]
+            console = Console(file=stream, force_terminal=True)  # the caller checked
+            bar = Progress(*columns, console=console, transient=True)
+            task = bar.add_task("", total=total, completed=done)
+            bar.start()
+        bar.update(task, completed=done)
+
+    try:
+        yield tick
+    finally:
+        if bar is not None:
+            bar.stop()
+
+
 def console(no_color: bool = False) -> Console:
     """A console on stdout; rich itself honours NO_COLOR and the terminal's width."""
     from rich.console import Console
@@ -125,9 +179,10 @@ def _fit(
     return text, digits
 
 
-def points_table(p: Points, no_color: bool = False) -> None:
+def points_table(p: Points, no_color: bool = False, total: int | None = None) -> None:
     """x, then each series' columns, headed 'relu(x)', "relu'(x)"; at most ROW_LIMIT rows.
 
+    `total`: how many points there are, when `p` holds only the first ones.
     Numbers are shown with every digit (as in JSON and TSV) when the table fits the terminal,
     else rounded, which the caption says.
     """
@@ -136,7 +191,7 @@ def points_table(p: Points, no_color: bool = False) -> None:
     from rich.text import Text
 
     out = console(no_color)
-    n = p.x.size
+    n = p.x.size if total is None else total
     shown = min(n, ROW_LIMIT)
     headers = [s.label + _SUFFIX[key] for s in p.series for key, _ in s.columns]
     arrays = [p.x[:shown]] + [v[:shown] for s in p.series for _, v in s.columns]

@@ -118,7 +118,7 @@ def test_ctrl_c_exits_130_quietly(monkeypatch):
     def interrupted(*a, **k):
         raise KeyboardInterrupt
 
-    monkeypatch.setattr(io, "read_points", interrupted)
+    monkeypatch.setattr(io, "open_points", interrupted)
     r = runner.invoke(cli.app, ["eval", "relu", "1"], prog_name="actcli")
     assert r.exit_code == 130 and r.stdout == "" and r.stderr == ""
 
