@@ -135,3 +135,22 @@ def test_get_parses_expressions_but_prefers_catalog_names() -> None:
         actcli.get("sigmod")
     with pytest.raises(actcli.ParameterError, match="takes no parameters"):
         actcli.get("x*x", alpha=1.0)
+
+
+def test_parameter_names_are_case_insensitive_too() -> None:
+    assert actcli.get("Leaky-ReLU:ALPHA=0.2").params == {"alpha": 0.2}
+
+
+def test_unknown_name_with_a_colon_but_no_parameters_is_read_as_an_expression() -> None:
+    with pytest.raises(actcli.ActivationError, match="lambda is not allowed"):
+        actcli.get("lambda: 1")
+
+
+def test_every_function_declares_its_paired_init_and_max_slope() -> None:
+    from actcli.core.flow import INITS
+
+    for d in actcli.declarations():
+        assert d.init in INITS, d.name
+    assert actcli.declaration("relu").init == "he" and actcli.declaration("selu").init == "lecun"
+    assert actcli.declaration("sigmoid").max_slope == 0.25
+    assert actcli.declaration("squared_relu").max_slope is None

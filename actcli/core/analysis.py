@@ -44,7 +44,14 @@ def _refine_max(act: Activation, x: np.ndarray, g: np.ndarray) -> tuple[float, f
     finite = np.isfinite(g)
     if not finite.any():
         return float("nan"), float("nan")
-    i = int(np.argmax(np.where(finite, g, -np.inf)))
+    gf = np.where(finite, g, -np.inf)
+    # Of the grid points that reach the top (snake' = 2 at every π/4 + kπ), the one nearest 0.
+    near_top = np.flatnonzero(gf >= gf.max() - 1e-6 * abs(gf.max()))
+    i = int(near_top[np.argmin(np.abs(x[near_top]))])
+    while i + 1 < len(gf) and gf[i + 1] > gf[i]:  # climb to the grid's local maximum
+        i += 1
+    while i > 0 and gf[i - 1] > gf[i]:
+        i -= 1
     a, b = x[max(i - 1, 0)], x[min(i + 1, len(x) - 1)]
     for _ in range(80):
         m1, m2 = a + 0.382 * (b - a), a + 0.618 * (b - a)
@@ -132,6 +139,9 @@ def max_slope_where(act: Activation, p: Probe, span: float = 100.0, n: int = 20_
         at = nice(p.max_slope_at)
         if abs(at) >= span:
             return f"x = {at:.4g}, the edge of the probed range; larger beyond"
+        there = float(act.grad(at))
+        if there < top_value - 1e-4 * abs(top_value):  # a sup the kink convention does not reach
+            return f"x → {at:.4g}, not reached: f'({at:.4g}) = {there:.4g} by convention"
         return f"x = {at:.4g}"
     parts = []
     for run in np.split(top, np.flatnonzero(np.diff(top) > 1) + 1):
@@ -169,6 +179,26 @@ def _range_agrees(declared: Interval, p: Probe) -> bool:
     return inside and reach_lo and reach_hi
 
 
+def _slope_check(act: Activation, p: Probe, span: float) -> Check:
+    """The declared sup f' against the probe's; None declares it unbounded (the probe then peaks
+    at the edge of its range, or at inf)."""
+    declared = act.prop("max_slope") if hasattr(act, "decl") else None
+    far = np.array([1e3, 1e6, 1e12, 1e100])
+    g_far = np.asarray(act.grad(np.concatenate([-far, far])), dtype=np.float64)
+    top_far = float(np.nanmax(g_far))
+    unbounded = p.max_slope == np.inf or top_far > 1e6 * max(1.0, p.max_slope)
+    sup = max(p.max_slope, top_far)
+    measured = "unbounded" if unbounded else f"{sup:.6g}"
+    if not unbounded and sup == p.max_slope:
+        measured += f" at {max_slope_where(act, p)}"
+    elif not unbounded:
+        measured += " (approached as |x| grows)"
+    if declared is None:
+        return Check("max_slope", "unbounded", measured, unbounded)
+    agrees = not unbounded and abs(sup - declared) <= 1e-6 * max(1.0, abs(declared))
+    return Check("max_slope", f"{declared:.6g}", measured, agrees)
+
+
 def _yes(flag: bool) -> str:
     return "yes" if flag else "no"
 
@@ -198,5 +228,5 @@ def verify(act: Activation, p: Probe | None = None, span: float = 100.0) -> list
         Check("monotonic", _yes(mono), _yes(p.monotonic), mono == p.monotonic),
         Check("vanishing_gradient", van, f"{vanishing_claim(p)} (|f'|<1e-3 beyond {sat})", van == vanishing_claim(p)),
         Check("dying_units", dying, f"{dying_measured} (f' = 0 on a far side: {_yes(any(p.dead))})", dying == dying_measured),
-        Check("max_slope", "-", f"{p.max_slope:.6g} at {max_slope_where(act, p)}", True),
+        _slope_check(act, p, span),
     ]

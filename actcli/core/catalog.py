@@ -83,6 +83,7 @@ def _outside(x, out, lambd):
     "positive (not zero-centred), so weight updates zigzag",
     source="logistic function (Verhulst 1838); in neural networks Rumelhart et al. 1986",
     notes="good for binary output, slow to train in hidden layers",
+    max_slope=0.25,
 )
 class Sigmoid:
     def value(x, out):
@@ -105,6 +106,7 @@ class Sigmoid:
     limitations="still saturates for |x| > ~3: gradients vanish in deep stacks",
     source="hyperbolic tangent; LeCun et al. 1998, 'Efficient BackProp'",
     notes="zero-centred, better gradient flow than sigmoid (max slope 1, not 0.25)",
+    max_slope=1.0,
 )
 class Tanh:
     def value(x, out):
@@ -131,6 +133,8 @@ class Tanh:
     "not zero-centred",
     source="Nair & Hinton 2010; Glorot et al. 2011",
     notes="fast and simple, the most used; " + _DYING_NOTE,
+    init="he",
+    max_slope=1.0,
 )
 class ReLU:
     def value(x, out):
@@ -154,6 +158,8 @@ class ReLU:
     limitations="α is one more hyper-parameter; outputs are still mostly positive",
     source="Maas et al. 2013",
     notes="keeps a small slope α for x < 0, so units never stop learning",
+    init="he",
+    max_slope=lambda p: max(1.0, p["alpha"]),
 )
 class LeakyReLU:
     def value(x, out, alpha):
@@ -181,6 +187,7 @@ class LeakyReLU:
     limitations="stacked linear layers collapse into one linear map: no hidden layers",
     source="identity map",
     notes="only for a regression output layer",
+    max_slope=1.0,
 )
 class Linear:
     def value(x, out):
@@ -231,6 +238,8 @@ def _elu_grad(x, out, alpha, scale=1.0, positive=None):
     limitations="exp is slower than relu; saturates to −α for very negative inputs",
     source="Clevert et al. 2015",
     notes="smooth negative side pushes mean activations towards 0; no dead units",
+    init="he",
+    max_slope=lambda p: max(1.0, p["alpha"]),
 )
 class ELU:
     def value(x, out, alpha):
@@ -254,6 +263,8 @@ class ELU:
     limitations="its self-normalisation needs that init and plain feed-forward layers",
     source="Klambauer et al. 2017",
     notes="scaled ELU that keeps activations near zero mean and unit variance",
+    init="lecun",
+    max_slope=SELU_SCALE * SELU_ALPHA,
 )
 class SELU:
     def value(x, out):
@@ -288,6 +299,8 @@ def _celu_parts(x, alpha):
     limitations="like ELU: exp cost, saturation to −α",
     source="Barron 2017",
     notes="ELU with a derivative continuous at 0 for every α",
+    init="he",
+    max_slope=1.0,
 )
 class CELU:
     # For α = 1, celu is elu.
@@ -337,6 +350,8 @@ def _gelu_parts(x):
     limitations="needs erf; slightly non-monotonic (minimum −0.17 at x ≈ −0.75)",
     source="Hendrycks & Gimpel 2016",
     notes="smooth ReLU weighted by the Gaussian CDF; the transformer default",
+    init="he",
+    max_slope=1.1289041451851547,
 )
 class GELU:
     def value(x, out):
@@ -371,7 +386,7 @@ def _gelu_tanh_u(x):
 
 @activation(
     name="gelu_tanh", aliases=("gelu_approx",), params={},
-    formula="½·x·(1 + tanh(√(2/π)·(x + 0.044715·x³)))", derivative="(computed analytically; see source)",
+    formula="½·x·(1 + tanh(√(2/π)·(x + 0.044715·x³)))", derivative="½(1 + tanh u) + ½x·sech²(u)·u′, u = √(2/π)(x + 0.044715x³)",
     output_range=Interval(-0.17004075057125403, inf, lo_closed=True), zero_centered=False,
     monotonic=False, smoothness="C^inf", kinks=(), kink_convention="none: smooth everywhere",
     vanishing_gradient="negative side", dying_units="no",
@@ -379,6 +394,8 @@ def _gelu_tanh_u(x):
     limitations="an approximation: differs from exact GELU by up to ~5e-4",
     source="Hendrycks & Gimpel 2016 (tanh approximation)",
     notes="PyTorch's gelu(approximate='tanh'); JAX's default gelu",
+    init="he",
+    max_slope=1.1289930686587717,
 )
 class GELUTanh:
     # f = x·σ(2u), since ½(1 + tanh u) = σ(2u); u' = k0(1 + 3k1x²), u'' = 6k0k1x.
@@ -468,6 +485,8 @@ def _silu_grad2(x, out, beta):
     limitations="non-monotonic dip (min −0.278/β at x ≈ −1.28/β); costs an exp",
     source="Elfwing et al. 2017; Ramachandran et al. 2017 (swish)",
     notes="smooth, non-monotonic ReLU-like unit; x·σ(βx)",
+    init="he",
+    max_slope=1.099839320128867,
 )
 class SiLU:
     def value(x, out, beta):
@@ -491,6 +510,8 @@ class SiLU:
     limitations="an approximation of GELU (differs by up to ~2e-2)",
     source="Hendrycks & Gimpel 2016; used by OpenAI CLIP 2021",
     notes="silu with β = 1.702",
+    init="he",
+    max_slope=1.099839320128867,
 )
 class QuickGELU:
     def value(x, out):
@@ -513,6 +534,8 @@ class QuickGELU:
     limitations="exp and log cost; gradient fades for very negative inputs",
     source="Dugas et al. 2001",
     notes="the true function: no threshold cut-off (PyTorch switches to x above βx > 20)",
+    init="he",
+    max_slope=1.0,
 )
 class Softplus:
     def value(x, out, beta):
@@ -566,6 +589,8 @@ def _mish_parts(x):
     limitations="costlier than relu/silu; non-monotonic dip (min −0.309 at x ≈ −1.19)",
     source="Misra 2019",
     notes="smooth, non-monotonic; slightly costlier than silu",
+    init="he",
+    max_slope=1.088498161251728,
 )
 class Mish:
     def value(x, out):
@@ -601,6 +626,7 @@ def _inv1p_abs(x, out=None):
     limitations="still saturates, slowly: |f'| < 1e-3 beyond |x| ≈ 31",
     source="Bergstra et al. 2009; Glorot & Bengio 2010",
     notes="tanh-like but saturates polynomially (slower)",
+    max_slope=1.0,
 )
 class Softsign:
     def value(x, out):
@@ -632,6 +658,7 @@ class Softsign:
     limitations="rarely a hidden activation: unbounded below, saturates above",
     source="log of the logistic function",
     notes="stable log-probability of the positive class",
+    max_slope=1.0,
 )
 class LogSigmoid:
     def value(x, out):
@@ -656,6 +683,8 @@ class LogSigmoid:
     limitations="gradient fades slowly (like 1/x²) for negative inputs",
     source="Barron 2021",
     notes="for x < 0 computed as b/(2(√(x²+b) − x)), which does not cancel",
+    init="he",
+    max_slope=1.0,
 )
 class Squareplus:
     # With a = |x| and r = √(x² + b): x + r for x >= 0, and for x < 0 the same without
@@ -709,6 +738,7 @@ def _squareplus_r(x, b):
     limitations="zero gradient outside (−3, 3)",
     source="Howard et al. 2019 (MobileNetV3); PyTorch's definition",
     notes="piecewise-linear sigmoid for cheap inference",
+    max_slope=1.0 / 6.0,
 )
 class HardSigmoid:
     def value(x, out):
@@ -734,6 +764,7 @@ class HardSigmoid:
     limitations="zero gradient outside [−2.5, 2.5]; differs from today's hardsigmoid",
     source="Keras 2 backend.hard_sigmoid (Courbariaux et al. 2015)",
     notes="what --dialect keras2 calls hard_sigmoid",
+    max_slope=0.2,
 )
 class Keras2HardSigmoid:
     def value(x, out):
@@ -762,6 +793,8 @@ class Keras2HardSigmoid:
     limitations="zero gradient below −3; a dip to −0.375 at x = −1.5",
     source="Howard et al. 2019 (MobileNetV3)",
     notes="piecewise swish for cheap inference",
+    init="he",
+    max_slope=1.5,
 )
 class HardSwish:
     def value(x, out):
@@ -799,6 +832,7 @@ class HardSwish:
     source="Collobert 2004",
     validate=lambda p: None if p["min"] < p["max"] else f"min ({p['min']:g}) must be below max ({p['max']:g})",
     notes="piecewise-linear tanh; flat (no gradient) outside [min, max]",
+    max_slope=1.0,
 )
 class HardTanh:
     def value(x, out, min, max):  # noqa: A002  (PyTorch's parameter names)
@@ -820,6 +854,8 @@ class HardTanh:
     limitations="zero gradient outside (0, 6)",
     source="Krizhevsky 2010; Howard et al. 2017 (MobileNet)",
     notes="ReLU capped at 6, for low-precision arithmetic",
+    init="he",
+    max_slope=1.0,
 )
 class ReLU6:
     def value(x, out):
@@ -842,6 +878,7 @@ class ReLU6:
     limitations="zero gradient inside [−λ, λ]",
     source="Donoho 1995 (soft thresholding)",
     notes="soft thresholding: shrinks towards 0 by λ",
+    max_slope=1.0,
 )
 class SoftShrink:
     def value(x, out, lambd):
@@ -866,6 +903,7 @@ class SoftShrink:
     limitations="discontinuous at ±λ; zero gradient inside [−λ, λ]",
     source="Donoho & Johnstone 1994 (hard thresholding)",
     notes="hard thresholding: zeroes |x| ≤ λ",
+    max_slope=1.0,
 )
 class HardShrink:
     def value(x, out, lambd):
@@ -891,6 +929,7 @@ class HardShrink:
     limitations="flat near 0 (f' = tanh² ≈ x²): small inputs get almost no gradient",
     source="PyTorch's Tanhshrink",
     notes="near 0 computed from its Taylor series (x³/3 − 2x⁵/15 + ...), not by subtraction",
+    max_slope=1.0,
 )
 class TanhShrink:
     def value(x, out):
@@ -957,6 +996,7 @@ def _snake_grad2(x, a):
     limitations="f' touches 0 at x = −π/(4a) + kπ/a; f' and f'' oscillate forever",
     source="Liu Ziyin et al. 2020",
     notes="f' computed as 2·sin²(ax + π/4) with ax + π/4 carried as hi + lo",
+    max_slope=2.0,
 )
 class Snake:
     # For a = 1 (the default) ax is exact, so one sine or cosine per point does, except
@@ -999,6 +1039,7 @@ class Snake:
     limitations="dies like relu for x < 0; unbounded growth of f' for large x",
     source="So et al. 2021 (Primer)",
     notes="sparse like ReLU, with a gradient that grows with x",
+    max_slope=None,
 )
 class SquaredReLU:
     def value(x, out):

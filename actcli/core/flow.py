@@ -7,8 +7,8 @@
   negative, as one oversized learning-rate step can do.
 - `collapse(act, ...)`: linear collapse. A stack of affine layers is one affine map unless f
   bends; the stack against that single map.
-- `init_std`, `default_init`, `DEFAULT_INIT`: the weight initialisations, and which one each
-  function gets unless told otherwise.
+- `init_std`, `default_init`: the weight initialisations, and which one each function gets
+  unless told otherwise (the registry's `init`).
 
 The network (square layers, row vectors, layer 1 nearest the input)::
 
@@ -48,25 +48,12 @@ MAX_CELLS = 1 << 26
 
 INITS = ("xavier", "he", "lecun", "normal:STD")
 
-# Init per function when none is given; anything not listed gets "xavier".
-DEFAULT_INIT: dict[str, str] = {
-    # About half of each layer sits on the flat side and half on a slope near 1, which halves
-    # the variance per layer unless it is doubled: He et al. 2015.
-    **dict.fromkeys(
-        ("relu", "leaky_relu", "relu6", "elu", "celu", "gelu", "gelu_tanh", "silu",
-         "quick_gelu", "mish", "hardswish", "softplus", "squareplus"),
-        "he",
-    ),
-    # Self-normalisation is derived for weights of variance 1/fan_in: Klambauer et al. 2017.
-    "selu": "lecun",
-    # sigmoid, tanh, softsign, linear and the rest: Glorot & Bengio 2010, which is also the
-    # setting in which they showed sigmoid's gradients vanishing.
-}
-
-
 def default_init(act: Activation) -> str:
-    """The init `flow`, `dead` and `collapse` use for `act` unless one is given."""
-    return DEFAULT_INIT.get(act.name, "xavier")
+    """The init `flow`, `dead` and `collapse` use for `act` unless one is given: the one the
+    registry pairs it with (He et al. 2015 for the ReLU family, LeCun for selu, Glorot & Bengio
+    2010 for the rest); xavier for an expression."""
+    decl = getattr(act, "decl", None)
+    return decl.init if decl is not None else "xavier"
 
 
 def _parse_init(init: str) -> tuple[str, float | None]:

@@ -110,6 +110,8 @@ class Declaration:
     grad: Kernel
     grad2: Kernel
     notes: str = ""
+    init: str = "xavier"  # the weight initialisation it is usually paired with (flow's default)
+    max_slope: Prop = None  # sup f' over the reals (reached or approached); None: unbounded
     validate: Callable[[Mapping[str, float]], str | None] | None = None  # cross-parameter check
 
     @property
@@ -192,7 +194,7 @@ def parse_spec(spec: str) -> tuple[str, dict[str, float]]:
         key, eq, val = item.partition("=")
         if not eq:
             raise ParameterError(f"'{spec}': parameter '{item}' needs a value, as in name=value")
-        params[key.strip()] = _number(val.strip(), f"'{spec}': parameter {key.strip()}")
+        params[key.strip().lower()] = _number(val.strip(), f"'{spec}': parameter {key.strip()}")
     return name, params
 
 
@@ -207,7 +209,8 @@ def get(spec: str, dialect: str | None = None, **params: float) -> Activation:
     if not _is_catalog_name(spec):
         from actcli.core.expr import looks_like_expression, parse
 
-        if looks_like_expression(spec):
+        name, colon, rest = spec.partition(":")
+        if looks_like_expression(spec) or (colon and "=" not in rest):
             if params:
                 raise ParameterError(f"'{spec}': an expression takes no parameters")
             return parse(spec)  # type: ignore[return-value]  (an Expression acts like one)
