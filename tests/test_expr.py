@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import ast
 import builtins
-import time
 import warnings
 from pathlib import Path
 
