@@ -128,7 +128,6 @@ import math
 import os
 import re
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any
@@ -1219,6 +1218,8 @@ def stream_npy(st: Stream, f: IO[bytes], size: int | None = None) -> None:
         d = {"descr": np.lib.format.dtype_to_descr(dtype), "fortran_order": False, "shape": (n, k)}
         np.lib.format.write_array_header_1_0(buf, d)
         return buf.getvalue()
+
+    from concurrent.futures import ThreadPoolExecutor  # (not for commands that write no .npy)
 
     start = f.tell()
     first = header(size or 0)
