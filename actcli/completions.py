@@ -22,11 +22,31 @@ def script(shell: str) -> str:
     """The completion script for one shell, as Typer writes it for the actcli program."""
     from typer.completion import get_completion_script
 
-    text = get_completion_script(prog_name="actcli", complete_var="_ACTCLI_COMPLETE", shell=shell)
     if shell == "bash":
-        # bash splits words at ':' by default, which would cut 'leaky_relu:alpha=' in two.
-        text = "COMP_WORDBREAKS=${COMP_WORDBREAKS//:}\n" + text
-    return text
+        return _BASH
+    return get_completion_script(prog_name="actcli", complete_var="_ACTCLI_COMPLETE", shell=shell)
+
+
+# Typer's bash script, but reading the line as typed: bash splits words at ':' (COMP_WORDBREAKS),
+# (and '='), which would cut 'leaky_relu:alpha=' in pieces. actcli gets whole words, and the part
+# up to the last such character is trimmed from its replies, since bash replaces only what
+# follows it (as bash-completion's __ltrim_colon_completions does); the user's settings stay.
+_BASH = r"""_actcli_completion() {
+    local IFS=$'\n'
+    local line="${COMP_LINE:0:COMP_POINT}"
+    local cur="${line##*[[:space:]]}"
+    local -a words
+    IFS=$' \t' read -ra words <<< "$line"
+    local cword=${#words[@]}
+    [[ -n "$cur" ]] && cword=$((cword - 1))
+    COMPREPLY=( $( env COMP_WORDS="$line" COMP_CWORD=$cword _ACTCLI_COMPLETE=complete_bash $1 ) )
+    local prefix="${cur%"${cur##*[$COMP_WORDBREAKS]}"}"
+    [[ -n "$prefix" ]] && COMPREPLY=( "${COMPREPLY[@]#"$prefix"}" )
+    return 0
+}
+
+complete -o default -F _actcli_completion actcli
+"""
 
 
 def complete_function(incomplete: str) -> list[str]:

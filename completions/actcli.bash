@@ -1,10 +1,14 @@
-COMP_WORDBREAKS=${COMP_WORDBREAKS//:}
 _actcli_completion() {
-    local IFS=$'
-'
-    COMPREPLY=( $( env COMP_WORDS="${COMP_WORDS[*]}" \
-                   COMP_CWORD=$COMP_CWORD \
-                   _ACTCLI_COMPLETE=complete_bash $1 ) )
+    local IFS=$'\n'
+    local line="${COMP_LINE:0:COMP_POINT}"
+    local cur="${line##*[[:space:]]}"
+    local -a words
+    IFS=$' \t' read -ra words <<< "$line"
+    local cword=${#words[@]}
+    [[ -n "$cur" ]] && cword=$((cword - 1))
+    COMPREPLY=( $( env COMP_WORDS="$line" COMP_CWORD=$cword _ACTCLI_COMPLETE=complete_bash $1 ) )
+    local prefix="${cur%"${cur##*[$COMP_WORDBREAKS]}"}"
+    [[ -n "$prefix" ]] && COMPREPLY=( "${COMPREPLY[@]#"$prefix"}" )
     return 0
 }
 

@@ -32,12 +32,15 @@ def test_function_names_and_parameters_come_from_the_registry() -> None:
 
 
 def _bash_complete(words: list[str]) -> list[str]:
+    """What TAB offers after the typed `words` (the last one being completed, maybe ''), as bash
+    calls the completion function: COMP_LINE/COMP_POINT, and COMP_WORDS split at ':' too."""
     if shutil.which("actcli", path=str(BIN)) is None:
         pytest.skip("actcli is not installed next to this python")
     script = ROOT / "completions" / "actcli.bash"
+    line = " ".join(words)
     cmd = (
-        f"source {script}; COMP_WORDS=({' '.join(shlex.quote(w) for w in words)}); "
-        f"COMP_CWORD={len(words) - 1}; "
+        f"source {script}; COMP_LINE={shlex.quote(line)}; COMP_POINT={len(line)}; "
+        f"COMP_WORDS=({' '.join(shlex.quote(w) for w in words)}); COMP_CWORD={len(words) - 1}; "
         "_actcli_completion actcli; printf '%s\\n' \"${COMPREPLY[@]}\""
     )
     env = {**os.environ, "PATH": f"{BIN}{os.pathsep}{os.environ.get('PATH', '')}"}
@@ -59,7 +62,18 @@ def test_bash_completes_subcommands_and_options() -> None:
 
 
 def test_bash_completes_parameters_after_a_colon() -> None:
-    assert _bash_complete(["actcli", "eval", "leaky_relu:"]) == ["leaky_relu:alpha="]
+    # bash replaces only what follows the last ':' or '=', so the reply is trimmed to it
+    assert _bash_complete(["actcli", "eval", "leaky_relu:"]) == ["alpha="]
+    assert _bash_complete(["actcli", "eval", "hardtanh:min=-2,"]) == ["-2,max="]  # after "="
+
+
+def test_sourcing_the_bash_script_leaves_the_shell_settings_alone() -> None:
+    script = ROOT / "completions" / "actcli.bash"
+    out = subprocess.run(
+        ["bash", "-c", f'before="$COMP_WORDBREAKS"; source {script}; [[ "$before" == "$COMP_WORDBREAKS" ]]'],
+        capture_output=True, text=True, timeout=60,
+    )
+    assert out.returncode == 0
 
 
 @pytest.mark.parametrize(
