@@ -224,7 +224,17 @@ def _emit(chunks: Iterable[str | bytes], output: Path | None) -> None:
                 sys.stdout.write(chunk.decode("utf-8"))
             else:
                 sys.stdout.flush()  # text written before goes first
-                binary.write(chunk)
+                _write_all(binary, chunk)
+
+
+def _write_all(stream: Any, data: bytes) -> None:
+    # Under python -u, stdout's binary layer is raw: a write may take only part of the bytes.
+    view = memoryview(data)
+    while view:
+        n = stream.write(view)
+        if n is None:  # a non-blocking stdout that is full
+            raise BlockingIOError("standard output would block")
+        view = view[n:]
 
 
 def _to_file(output: Path, write: Any) -> None:
