@@ -344,6 +344,8 @@ Span = Annotated[
 class Count(IntRange):
     """A count of at least 1, which may be written as a float with no fraction: 1e7."""
 
+    name = "count"
+
     def convert(self, value: Any, param: Any, ctx: Any) -> Any:
         if isinstance(value, str):
             try:

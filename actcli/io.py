@@ -929,6 +929,8 @@ ENCODE_ROWS = 1 << 16  # rows turned into text at a time: a few MB, so memory st
 _RUN = 1024  # rows per run when telling numbers orjson writes from the others
 _PLAIN = {np.dtype(np.float64): (1.001e-4, 1e15), np.dtype(np.float32): (1.001e-4, 9.99e5)}
 _ORJSON: list[Any] = []  # [orjson or None], once looked for
+Slot = tuple[int, str]  # (index of a series, column key): one array of a JSON document
+X_SLOT = (-1, "x")  # the slot of x
 
 
 def _orjson() -> Any:
@@ -1050,10 +1052,6 @@ def _json_items(p: Points, slot: Slot) -> Iterator[bytes]:
             yield _dump(orjson, values[lo:hi])[1:-1].replace(b",", b", ")
 
 
-Slot = tuple[int, str]  # (index of a series, column key): one array of a JSON document
-X_SLOT = (-1, "x")  # the slot of x
-
-
 def _json_layout(p: Points) -> list[Any]:
     """The JSON document of `points_json` as text between its arrays, and the arrays' slots."""
     out: list[Any] = []
@@ -1137,6 +1135,7 @@ class Stream:
 
     @classmethod
     def of(cls, job: Job, source: Source, tick: Tick | None = None) -> Stream:
+        """`job` computed a block of `source` at a time; `tick` hears of each block read."""
         template = job.points(np.empty(0, source.dtype))
         buffers: dict[Any, np.ndarray] = {}
 
@@ -1148,6 +1147,8 @@ class Stream:
 
     @classmethod
     def of_points(cls, p: Points) -> Stream:
+        """Points already computed, in blocks of BLOCK (views: nothing is copied)."""
+
         def blocks(slot: Slot | None) -> Iterator[Points]:
             for lo in range(0, p.x.size, BLOCK):
                 yield _slice(p, lo, lo + BLOCK)
