@@ -174,10 +174,33 @@ def _minus_expression(arg: str, takes: dict[str, int]) -> bool:
     return bool(_EXPRESSION_SIGNS.search(arg))
 
 
+def _shade_value(args: list[str]) -> list[str]:
+    """`--shade-vanishing [T]`: a number right after the flag (or after '=') is its threshold,
+    given to --threshold, not a constant function to plot."""
+    out: list[str] = []
+    i = 0
+    while i < len(args):
+        arg = args[i]
+        if arg.startswith("--shade-vanishing="):
+            out += ["--shade-vanishing", "--threshold", arg.partition("=")[2]]
+        elif arg == "--shade-vanishing" and i + 1 < len(args) and io.is_number(args[i + 1]):
+            out += [arg, "--threshold", args[i + 1]]
+            i += 1
+        else:
+            out.append(arg)
+        if arg == "--":
+            out += args[i + 1 :]
+            break
+        i += 1
+    return out
+
+
 class PointsCommand(TyperCommand):
     """A command with points among its arguments: `-2` is a number, not an option."""
 
     def parse_args(self, ctx: Any, args: list[str]) -> list[str]:
+        if any(p.name == "shade" for p in self.get_params(ctx)):
+            args = _shade_value(args)
         return super().parse_args(ctx, _numbers_positional(args, self.get_params(ctx), ctx))
 
 
@@ -873,8 +896,8 @@ def plot(
         bool,
         typer.Option(
             "--shade-vanishing",
-            help=f"Under the chart, mark where |f'| < {VANISHING:g} (or --threshold), one row "
-            "per function.",
+            help=f"Under the chart, mark where |f'| < {VANISHING:g}, one row per function; "
+            "'--shade-vanishing 0.05' (or --threshold 0.05) sets the threshold.",
         ),
     ] = False,
     threshold: Annotated[
@@ -1042,9 +1065,12 @@ def table_(
 
 @app.command(
     "list",
-    epilog=_examples("actcli list", "actcli list --json | jq -r '.[].name'"),
+    epilog=_examples(
+        "actcli list", "actcli list --json | jq -r '.[].name'", "actcli list --dialect jax"
+    ),
 )
 def list_(
+    dialect: Dialect = None,
     json_: AsJson = False,
     jsonl: AsJsonl = False,
     csv: AsCsv = False,
@@ -1052,10 +1078,23 @@ def list_(
     table: AsTable = False,
     no_color: NoColor = False,
 ) -> None:
-    """Every function: name, aliases, parameters with their defaults."""
+    """Every function: name, aliases, parameters with their defaults.
+
+    With --dialect, the functions that framework has, its call for each, and its defaults.
+    """
+    from actcli.core import dialects
+
     fmt = _format({"json": json_, "jsonl": jsonl, "csv": csv, "tsv": tsv, "table": table}, None)
-    acts = [actcli.get(n) for n in actcli.names()]
+    names = actcli.names()
+    if dialect is not None:
+        names = [n for n in names if dialects.has(n, dialect.value)]
+    acts = [_get(n, dialect) for n in names]
     rows = [io.list_record(a) for a in acts]
+    if dialect is not None:
+        for row, n in zip(rows, names, strict=True):
+            var = dialects.variant(n, dialect.value)
+            row["name"] = n  # the name as asked; "params" are what it computes with
+            row["api"] = var.api if var else None
     if fmt == "table":
         from actcli import render
 
@@ -1069,12 +1108,15 @@ def list_(
             for r, a in zip(rows, acts, strict=True)
         ]
         columns = (("name", "function"), ("aliases", "aliases"), ("param_docs", "parameters"))
+        if dialect is not None:
+            columns += (("api", dialect.value),)
         with _stdout_guard():
             render.records_table(shown, columns, no_color)
     elif fmt in ("json", "jsonl"):
         _emit(io.RECORD_WRITERS[fmt](rows), None)
     else:
-        _emit(io.RECORD_WRITERS[fmt](rows, ["name", "aliases", "params"]), None)
+        keys = ["name", "aliases", "params"] + (["api"] if dialect is not None else [])
+        _emit(io.RECORD_WRITERS[fmt](rows, keys), None)
 
 
 @app.command(

@@ -259,3 +259,13 @@ def test_kink_math_errors(args, words, tmp_path, monkeypatch):
     line = fails(*args)
     for w in words:
         assert w in line, line
+
+
+def test_list_with_a_dialect_shows_that_frameworks_functions_and_calls():
+    r = run("list", "--dialect", "tf", "--json")
+    assert r.exit_code == 0
+    rows = json.loads(r.stdout)
+    names = [row["name"] for row in rows]
+    assert "hardswish" not in names and "leaky_relu" in names
+    leaky = rows[names.index("leaky_relu")]
+    assert leaky["params"] == {"alpha": 0.2} and leaky["api"] == "tf.nn.leaky_relu(alpha=0.2)"

@@ -184,3 +184,13 @@ def test_compare_plot_errors(args, words):
     line = fails(*args)
     for w in words:
         assert w in line, line
+
+
+def test_shade_vanishing_takes_an_optional_threshold():
+    base = ["plot", "sigmoid", "--width", "60", "--height", "14"]
+    want = run(*base, "--threshold", "0.1")
+    assert want.exit_code == 0 and "|sigmoid'| < 0.1" in want.stdout
+    for form in (["--shade-vanishing", "0.1"], ["--shade-vanishing=0.1"]):
+        got = run(*base, *form)
+        assert got.exit_code == 0 and got.stdout == want.stdout
+    assert "|sigmoid'| < 0.01" in run(*base, "--shade-vanishing").stdout
