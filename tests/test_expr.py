@@ -196,7 +196,11 @@ def test_random_expressions_match_mpmath(tree: tuple) -> None:
 @settings(max_examples=60, deadline=None)
 @given(tree=trees)
 def test_formula_prints_the_same_tree(tree: tuple) -> None:
-    expr = parse(_text(tree))
+    try:
+        expr = parse(_text(tree))
+    except ExpressionError as e:  # a constant part that overflows, as exp(exp(exp(2))): refused
+        assume("not a finite number" not in str(e))
+        raise
     again = parse(expr.formula)
     assert again.formula == expr.formula
     x = np.array(POINTS)
