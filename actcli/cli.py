@@ -1146,7 +1146,7 @@ def info(
     fmt = _format({"json": json_, "tsv": tsv, "table": table}, None)
     act = _get(func, dialect)
     from actcli import render
-    from actcli.core.analysis import probe
+    from actcli.core.analysis import max_slope_where, probe
 
     p = probe(act)
     if _is_expression(act):
@@ -1160,7 +1160,7 @@ def info(
         for k, prm in act.decl.params.items()
     }
     record["max_slope"] = p.max_slope
-    record["max_slope_where"] = render.slope_where(act, p)
+    record["max_slope_where"] = max_slope_where(act, p)
     record["dialect_differences"] = io.dialect_differences(act)
     if fmt == "table":
         caption = f"as {dialect.value} defines it" if dialect is not None else None
@@ -1183,7 +1183,7 @@ def info(
 def _expression_info(expr: Any, p: Any, fmt: str, no_color: bool) -> None:
     """`info EXPR`: the parsed expression and what `probe` measures (see io's docstring)."""
     from actcli import render
-    from actcli.core.analysis import vanishing_claim
+    from actcli.core.analysis import max_slope_where, vanishing_claim
 
     record = {
         "function": expr.text,
@@ -1199,7 +1199,7 @@ def _expression_info(expr: Any, p: Any, fmt: str, no_color: bool) -> None:
         "vanishing_gradient": vanishing_claim(p),
         "dying_units": "yes" if any(p.dead) else "no",
         "max_slope": p.max_slope,
-        "max_slope_where": render.slope_where(expr, p),
+        "max_slope_where": max_slope_where(expr, p),
     }
     if fmt == "table":
         caption = "measured on x in [-100, 100], and out to |x| = 1e300"

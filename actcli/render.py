@@ -5,7 +5,6 @@ functions that draw, so commands that write JSON or TSV never load it.
 - `records_table`: the summary table (`actcli table`) and `actcli list`.
 - `verify_table`: `table --verify`, declared beside measured.
 - `info_table`: `actcli info`, one field a line.
-- `slope_where`: the words `info` uses for where the maximum slope is reached.
 - `layers_table`: `flow` and `dead`, one row per layer, the functions side by side.
 - `dialects_table`: `dialects`, one row per framework, disagreements highlighted.
 - `flow_chart`: `flow --plot`, the gradient norm per layer on a log scale.
@@ -28,9 +27,7 @@ from actcli.io import MISSING, Points, cell, number_strings, with_intervals
 if TYPE_CHECKING:
     from rich.console import Console
 
-    from actcli.core.analysis import Probe
     from actcli.core.flow import FlowResult
-    from actcli.core.registry import Activation
     from actcli.plot import Chart
 
 ROW_LIMIT = 1000  # rows drawn on a terminal; pipes and files get them all
@@ -316,52 +313,6 @@ def info_table(
         table.add_row(Text(label), Text(text, style=_style(key, text)))
     console(no_color).print(table)
 
-
-def slope_where(act: Activation, p: Probe, span: float = 100.0, n: int = 20_001) -> str:
-    """Where f' reaches the probe's maximum: 'x = 0', 'x in (0, inf)', or the probe's edge.
-
-    The probe reports one point; a piecewise linear function such as relu reaches its maximum
-    slope on a whole interval, so look on a grid for every x where f' equals it exactly, and
-    bisect each end of such a run to tell '(0' from '[0' (the kink conventions).
-    """
-    top_value = p.max_slope
-    if top_value != top_value:  # an expression outside its domain somewhere (log(x))
-        return "unknown: f' is nan on part of the probed range"
-
-    def is_top(v: float) -> bool:
-        return bool(act.grad(v) == top_value)
-
-    def nice(v: float) -> float:
-        return 0.0 if abs(v) < 1e-6 else float(f"{v:.4g}")  # the refinement leaves ~1e-9 noise
-
-    def end(inside: float, outside: float, left: bool) -> str:
-        while True:  # bisect down to adjacent doubles
-            mid = inside + (outside - inside) / 2
-            if mid in (inside, outside):
-                break
-            inside, outside = (mid, outside) if is_top(mid) else (inside, mid)
-        b = nice(inside)
-        closed = is_top(b)
-        text = f"{b:.4g}"
-        return ("[" if closed else "(") + text if left else text + ("]" if closed else ")")
-
-    x = np.linspace(-span, span, n)
-    x[n // 2] = 0.0
-    top = np.flatnonzero(act.grad(x) == top_value)
-    if top.size <= 1:
-        at = nice(p.max_slope_at)
-        if abs(at) >= span:
-            return f"x = {at:.4g}, the edge of the probed range; larger beyond"
-        return f"x = {at:.4g}"
-    parts = []
-    for run in np.split(top, np.flatnonzero(np.diff(top) > 1) + 1):
-        i, j = int(run[0]), int(run[-1])
-        lo = "(-inf" if i == 0 else end(float(x[i]), float(x[i - 1]), left=True)
-        hi = "inf)" if j == n - 1 else end(float(x[j]), float(x[j + 1]), left=False)
-        parts.append(f"{lo}, {hi}")
-    if parts == ["(-inf, inf)"]:
-        return "every x"
-    return "x in " + " and ".join(parts)
 
 
 def _short(v: float) -> str:

@@ -130,8 +130,10 @@ def max_slope_where(act: Activation, p: Probe, span: float = 100.0, n: int = 20_
         closed = is_top(b)
         return ("[" if closed else "(") + f"{b:.4g}" if left else f"{b:.4g}" + ("]" if closed else ")")
 
-    if not np.isfinite(top_value):
+    if np.isnan(top_value):
         return "unknown"
+    if top_value == np.inf:  # unbounded at a point, as log'(x) at 0
+        return f"x = {nice(p.max_slope_at):.4g}"
     x = np.linspace(-span, span, n)
     x[n // 2] = 0.0
     top = np.flatnonzero(act.grad(x) == top_value)
