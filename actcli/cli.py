@@ -499,7 +499,7 @@ app = typer.Typer(
         "actcli table sigmoid tanh relu leaky_relu linear",
     ),
     no_args_is_help=True,
-    rich_markup_mode="rich",
+    rich_markup_mode=None,  # plain click help: no rich import, half the time of --help
     pretty_exceptions_enable=False,
 )
 

@@ -8,7 +8,6 @@
 
 from __future__ import annotations
 
-import difflib
 import math
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
@@ -165,6 +164,8 @@ def names(aliases: bool = False) -> list[str]:
 
 def suggest(word: str, choices: list[str]) -> str:
     """' did you mean ...?' for the closest choice, or ''."""
+    import difflib  # only on a mistake: it costs 5 ms to import
+
     close = difflib.get_close_matches(word, choices, n=1, cutoff=0.6)
     return f"; did you mean '{close[0]}'?" if close else ""
 
