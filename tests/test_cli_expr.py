@@ -204,3 +204,17 @@ def test_help_examples_are_real(command, tmp_path, monkeypatch):
         assert words[:2] == ["actcli", command]
         r = run(*words[1:], stdin=stdin)
         assert r.exit_code == 0, (example, r.stdout, r.stderr)
+
+
+def test_the_whole_hostile_list_exits_2_through_the_cli_with_no_side_effect(tmp_path, monkeypatch):
+    """Every input of the parser's hostile list (dunders, huge exponents, deep nesting, long
+    text, unicode look-alikes, ...) through `actcli grad`: exit 2, one line, no file made."""
+    from test_expr import HOSTILE as ALL  # tests/ is on the path (pytest prepends it)
+
+    monkeypatch.chdir(tmp_path)
+    assert len(ALL) >= 20
+    for text in ALL:
+        r = run("grad", text, "1")
+        assert r.exit_code == 2, (text, r.exit_code, r.stdout, r.stderr)
+        assert r.stdout == "" and "Traceback" not in r.stderr and r.stderr.count("\n") == 1, text
+    assert list(tmp_path.iterdir()) == []  # open('f', 'w'), touch pwned: nothing happened
