@@ -209,21 +209,32 @@ def _elu_value(x, out, alpha, scale=1.0):
     t = np.minimum(x, 0.0)
     np.expm1(t, out=t)
     t *= alpha
+    np.maximum(x, 0.0, out=out)
     if scale != 1.0:
         t *= scale
-        return np.add(t, mul(np.maximum(x, 0.0), scale), out=out)
-    np.maximum(x, 0.0, out=out)
+        with np.errstate(over="ignore"):  # λx overflows to inf exactly when the truth does
+            out *= scale
     return np.add(out, t, out=out)
 
 
 def _elu_grad(x, out, alpha, scale=1.0, positive=None):
-    """scale·α·e^x for x <= 0 (PyTorch's side at the kink), `positive` (default scale) above."""
+    """scale·α·e^x for x <= 0 (PyTorch's side at the kink), `positive` (default scale) above.
+
+    Without a masked copy: e^min(x, 0) is exactly 1 for x > 0, so subtracting the 0/1 mask
+    m = [x > 0] leaves 0 there, and m·positive is added back; every step is exact.
+    """
+    positive = scale if positive is None else positive
     np.minimum(x, 0.0, out=out)
     np.exp(out, out=out)
+    m = np.greater(x, 0.0, out=np.empty_like(out))
+    out -= m
     out *= alpha
     if scale != 1.0:
         out *= scale
-    np.copyto(out, scale if positive is None else positive, where=x > 0)
+    if positive != 0.0:
+        if positive != 1.0:
+            m *= positive
+        out += m
     return out
 
 
