@@ -158,14 +158,22 @@ def taylor(y: np.ndarray, zh: np.ndarray, zl: np.ndarray | float | None, key: st
     carried as zh + zl, lies closer to c than one double's spacing.
     """
     for c_hi, c_mid, c_lo, radius, coeffs in EXPANSIONS.get(key, ()):
-        inside = np.abs(zh - c_hi) <= radius
-        if not inside.any():
+        inside = np.subtract(zh, c_hi)
+        np.abs(inside, out=inside)
+        idx = np.flatnonzero(inside <= radius)
+        if not idx.size:
             continue
-        s = zh[inside] - c_hi  # exact (Sterbenz) next to the centre
-        low = np.zeros_like(s) if zl is None else zl[inside] if np.ndim(zl) else np.full_like(s, zl)
-        t1, t2 = two_sum(low, -c_mid)
-        d = (s + t1) + (t2 - c_lo)
-        y[inside] = _horner(coeffs, d)
+        s = zh.take(idx)
+        s -= c_hi  # exact (Sterbenz) next to the centre
+        if zl is None or not np.ndim(zl):
+            # two_sum(low, −c_mid) with a scalar low, in Python floats: the same d, bit for bit.
+            t1, t2 = two_sum(float(zl or 0.0), -c_mid)
+            d = s + t1 if t1 else s
+            d += t2 - c_lo
+        else:
+            t1, t2 = two_sum(zl.take(idx), -c_mid)
+            d = (s + t1) + (t2 - c_lo)
+        y.put(idx, _horner(coeffs, d))
     return y
 
 
