@@ -442,33 +442,55 @@ def _silu_z(x, beta):
 
 def _silu_value(x, out, beta):
     xc, zh, zl, lim = _silu_z(x, beta)
-    out = sigmoid_dd(zh, zl, out)
-    out *= xc
-    np.copyto(out, x, where=x > lim)
-    return out
+    if zl is None:
+        out = sigmoid_dd(zh, zl, out)
+        out *= xc
+        np.copyto(out, x, where=x > lim)
+        return out
+    # One exp for σ(zh) and σ(−zh): x·σ(zh + zl) = x·σ(zh)·(1 + σ(−zh)·zl), e = e^(−|zh|),
+    # numerators max([zh >= 0], e) and max([zh < 0], e) over 1 + e. Above lim, σ is 1
+    # exactly, so multiplying by x clamped below only gives x itself.
+    e = exp_neg_abs(zh)
+    n = np.greater_equal(zh, 0.0, out=out)
+    c = np.subtract(1.0, n)
+    np.maximum(n, e, out=n)
+    np.maximum(c, e, out=c)
+    e += 1.0
+    c /= e
+    c *= zl
+    c += 1.0
+    n /= e
+    n *= c
+    np.maximum(x, -lim, out=c)
+    n *= c
+    return n
 
 
 def _silu_grad(x, out, beta):
     # f' = σ(z) + z·σ'(z) = g'(z) for g(z) = z·σ(z)
     xc, zh, zl, _ = _silu_z(x, beta)
-    if zl is None:  # z = x exactly: one exp, σ + zσ' = (n(1 + e) + ze)/(1 + e)², e = e^(−|z|)
-        e = exp_neg_abs(zh)
-        n = np.greater_equal(zh, 0.0, out=out)
-        np.maximum(n, e, out=n)  # σ's numerator: 1 for z >= 0, e below
-        d = e + 1.0
-        n *= d
-        e *= zh
-        n += e
-        d *= d
-        n /= d
-        return taylor(n, zh, None, "silu'")
-    d = dsigmoid_dd(zh, zl)
-    out = sigmoid_dd(zh, zl, out)
-    if zl is not None:
-        out += zl * dsigmoid(zh)
-    d *= zh
-    out += d
-    return taylor(out, zh, zl, "silu'")
+    # One exp: g'(zh) = (n(1 + e) + zh·e)/(1 + e)², e = e^(−|zh|), n = σ's numerator
+    # (1 for z >= 0, e below); with z = zh + zl, g'(z) = g'(zh) + zl·g''(zh), and
+    # g'' = σ'·(2 − z·tanh(z/2)) folds in as zh → zh + zl·(2 − zh·tanh(zh/2)).
+    e = exp_neg_abs(zh)
+    n = np.greater_equal(zh, 0.0, out=out)
+    np.maximum(n, e, out=n)  # σ's numerator: 1 for z >= 0, e below
+    d = e + 1.0
+    n *= d
+    if zl is None:
+        t = np.multiply(e, zh, out=e)
+    else:
+        t = np.multiply(zh, 0.5)
+        np.tanh(t, out=t)
+        t *= zh
+        np.subtract(2.0, t, out=t)
+        t *= zl
+        t += zh
+        t *= e
+    n += t
+    d *= d
+    n /= d
+    return taylor(n, zh, zl, "silu'")
 
 
 def _silu_grad2(x, out, beta):
