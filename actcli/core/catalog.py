@@ -626,18 +626,53 @@ def _mish_parts(x):
     max_slope=1.088498161251728,
 )
 class Mish:
+    # One exp, w = e^(−|x|), and 0/1 masks m = [x > 0], m̄ = [x <= 0] in place of np.where:
+    # t = tanh(softplus(x)) = N/D with N = 2w + max(m, m̄·w²), q = max(m·w², m̄), D = N + 2q;
+    # 1 − t² = 4q(1 + w)²/D² and σ(x) = max(m, w)/(1 + w). All terms positive: no cancellation.
     def value(x, out):
-        xc, t, _, _, _ = _mish_parts(x)
-        return where(x > 800, x, xc * t)
+        xm = np.maximum(x, -800.0)  # above 800, t is 1 exactly and f = x
+        w = exp_neg_abs(xm)
+        n, _, d = _mish_t(xm, w, out)
+        n /= d
+        n *= xm
+        return n
 
     def grad(x, out):
-        xc, t, omt2, s, _ = _mish_parts(x)
-        return taylor(t + xc * omt2 * s, xc, 0.0, "mish'")
+        xc = np.clip(x, -800.0, 800.0)
+        w = exp_neg_abs(xc)
+        n, q, d = _mish_t(xc, w, out)
+        # f' = t + x(1 − t²)σ = (N·D + 4x·q·(1 + w)·max(m, w))/D²
+        q *= np.maximum(xc > 0.0, w)  # σ's numerator
+        w += 1.0
+        q *= w
+        q *= xc
+        q *= 4.0
+        n *= d
+        n += q
+        d *= d
+        n /= d
+        return taylor(n, xc, 0.0, "mish'")
 
     def grad2(x, out):
         xc, t, omt2, s, sneg = _mish_parts(x)
         dt = omt2 * s
         return taylor(dt * (2.0 + xc * (sneg - 2.0 * t * s)), xc, 0.0, "mish''")
+
+
+def _mish_t(xc, w, out):
+    """(N, q, D) of t = N/D for w = e^(−|x|); N is written into out."""
+    m = np.greater(xc, 0.0)
+    mb = np.less_equal(xc, 0.0)
+    q = np.multiply(w, w)
+    n = np.multiply(mb, q, out=out)
+    np.maximum(n, m, out=n)
+    d = np.multiply(w, 2.0)
+    n += d
+    q *= m
+    np.maximum(q, mb, out=q)
+    np.multiply(q, 2.0, out=d)
+    d += n
+    return n, q, d
 
 
 # --- bounded and rational ------------------------------------------------------------------
