@@ -35,30 +35,30 @@ def _split(a: np.ndarray | float) -> tuple[np.ndarray, np.ndarray]:
 def two_prod(a: np.ndarray, b: np.ndarray | float) -> tuple[np.ndarray, np.ndarray]:
     """p + e == a * b exactly (Dekker), for |a|, |b| below 1e300 and no underflow.
 
-    In place on four arrays; the same operations in the same order as the textbook form.
+    For a scalar b, in place on three arrays: the same operations in the same order.
     """
     p = a * b
+    if np.ndim(b):
+        ah, al = _split(a)
+        bh, bl = (ah, al) if b is a else _split(b)
+        e = ah * bh
+        e -= p
+        e += ah * bl
+        e += al * bh
+        e += al * bl
+        return p, e
+    bh, bl = _split(float(b))
     ah = np.multiply(a, _SPLIT)
     al = np.subtract(ah, a)
     ah -= al  # a's high half
     np.subtract(a, ah, out=al)
-    if b is a:
-        bh, bl = ah, al
-    elif np.ndim(b):
-        bh, bl = _split(b)
-    else:
-        bh, bl = _split(float(b))
     e = np.multiply(ah, bh)
     e -= p
-    t = np.multiply(ah, bl, out=ah if np.ndim(b) == 0 else None)
-    e += t
-    np.multiply(al, bh, out=t)
-    e += t
-    if b is a:
-        al *= al
-    else:
-        np.multiply(al, bl, out=t)
-        al = t
+    ah *= bl
+    e += ah
+    np.multiply(al, bh, out=ah)
+    e += ah
+    al *= bl
     e += al
     return p, e
 
@@ -126,25 +126,45 @@ def d2sigmoid(z: np.ndarray, out: np.ndarray | None = None) -> np.ndarray:
 
 
 def sigmoid_dd(zh: np.ndarray, zl: np.ndarray | None, out: np.ndarray | None = None) -> np.ndarray:
-    """σ(zh + zl) for a tiny zl: σ(zh)(1 + σ(−zh)·zl), since (log σ)' = σ(−z)."""
-    out = sigmoid(zh, out)
-    if zl is not None:
-        c = sigmoid(-zh)
-        c *= zl
-        c *= out
-        out += c
-    return out
+    """σ(zh + zl) for a tiny zl: σ(zh)(1 + σ(−zh)·zl), since (log σ)' = σ(−z).
+
+    One exp for both: with e = e^(−|zh|), σ(±zh) = max([±zh >= 0], e)/(1 + e).
+    """
+    if zl is None:
+        return sigmoid(zh, out)
+    e = exp_neg_abs(zh)
+    n = np.greater_equal(zh, 0.0, out=np.empty_like(e) if out is None else out)
+    c = np.less(zh, 0.0, out=np.empty_like(e))
+    np.maximum(n, e, out=n)
+    np.maximum(c, e, out=c)
+    e += 1.0
+    c /= e
+    c *= zl
+    c += 1.0
+    n /= e
+    n *= c
+    return n
 
 
 def dsigmoid_dd(zh: np.ndarray, zl: np.ndarray | None, out: np.ndarray | None = None) -> np.ndarray:
-    """σ'(zh + zl) for a tiny zl, since (log σ')' = −tanh(z/2)."""
-    out = dsigmoid(zh, out)
-    if zl is not None:
-        c = np.tanh(0.5 * zh)
-        c *= zl
-        c *= out
-        out -= c
-    return out
+    """σ'(zh + zl) for a tiny zl, since (log σ')' = −tanh(z/2).
+
+    One exp: with e = e^(−|zh|), σ' = e/(1 + e)² and tanh(zh/2) = ±(1 − e)/(1 + e).
+    """
+    if zl is None:
+        return dsigmoid(zh, out)
+    e = exp_neg_abs(zh)
+    d = np.add(e, 1.0, out=out)
+    t = np.subtract(1.0, e)
+    t /= d
+    np.copysign(t, zh, out=t)
+    t *= zl
+    np.subtract(1.0, t, out=t)
+    np.multiply(d, d, out=d)
+    np.divide(e, d, out=d)
+    np.minimum(d, 0.25, out=d)  # the true maximum; rounding must not pass it
+    d *= t
+    return d
 
 
 def softplus(z: np.ndarray, out: np.ndarray | None = None) -> np.ndarray:
