@@ -412,13 +412,47 @@ class GELUTanh:
     # f = x·σ(2u), since ½(1 + tanh u) = σ(2u); u' = k0(1 + 3k1x²), u'' = 6k0k1x.
     def value(x, out):
         xc, uh, ul = _gelu_tanh_u(x)
-        return where(x > 30, x, xc * sigmoid_dd(2 * uh, 2 * ul))
+        uh *= 2.0
+        ul *= 2.0
+        out = sigmoid_dd(uh, ul, out)
+        # Above 30, σ(2u) is 1 exactly: multiplying by x clamped below only gives x itself.
+        return np.multiply(out, np.maximum(x, -30.0, out=uh), out=out)
 
     def grad(x, out):
-        xc, uh, ul = _gelu_tanh_u(x)
-        du = GELU_K0 * (1.0 + 3.0 * GELU_K1 * xc * xc)
-        y = sigmoid_dd(2 * uh, 2 * ul) + 2.0 * xc * du * dsigmoid_dd(2 * uh, 2 * ul)
-        return taylor(y, xc, 0.0, "gelu_tanh'")
+        # One exp, e = e^(−|z|) for z = 2u = zh + zl, D = 1 + e: f' = σ(z) + 2x·u'·σ'(z)
+        # = (n·D·(1 + n̄·zl/D) + 2x·u'·e·(1 ∓ (1 − e)/D·zl))/D², with n = max([z >= 0], e),
+        # n̄ = max([z < 0], e) (the numerators of σ(±zh)) and ±(1 − e)/D = tanh(zh/2).
+        xc, zh, zl = _gelu_tanh_u(x)
+        zh *= 2.0
+        zl *= 2.0
+        e = exp_neg_abs(zh)
+        d = e + 1.0
+        n = np.greater_equal(zh, 0.0, out=out)
+        c = np.less(zh, 0.0, out=np.empty_like(e))
+        np.maximum(n, e, out=n)
+        np.maximum(c, e, out=c)
+        c /= d
+        c *= zl
+        c += 1.0
+        n *= c
+        n *= d
+        np.subtract(1.0, e, out=c)
+        c /= d
+        np.copysign(c, zh, out=c)
+        c *= zl
+        np.subtract(1.0, c, out=c)
+        c *= e
+        t = np.multiply(xc, xc, out=zh)
+        t *= 3.0 * GELU_K1
+        t += 1.0
+        t *= GELU_K0  # u'
+        t *= xc
+        t *= 2.0
+        c *= t
+        n += c
+        d *= d
+        n /= d
+        return taylor(n, xc, 0.0, "gelu_tanh'")
 
     def grad2(x, out):
         xc, uh, ul = _gelu_tanh_u(x)
