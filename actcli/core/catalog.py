@@ -794,20 +794,27 @@ class Squareplus:
     def value(x, out, b):
         a, r = _squareplus_r(x, b)
         half = np.multiply(a, 0.5, out=out)
-        half += 0.5 * r  # (a + r)/2
-        neg = np.divide(0.25 * b, half)
-        np.copyto(half, neg, where=x < 0)
-        return half
+        r *= 0.5
+        half += r  # (a + r)/2
+        np.divide(0.25 * b, half, out=r)
+        # half·q = b/4 and half >= √b/2, so half >= q: max(±half, q) picks half for x >= 0
+        # and q below, with no masked copy.
+        np.copysign(half, x, out=a)
+        return np.maximum(a, r, out=out)
 
     def grad(x, out, b):
         a, r = _squareplus_r(np.clip(x, -_MAX, _MAX), b)
         np.divide(a, r, out=out)
         out += 1.0
         out *= 0.5  # (1 + |x|/r)/2 for x >= 0
-        half = 0.5 * a + 0.5 * r
-        neg = (0.25 * b / r) / half  # b/(2r(r + |x|)) for x < 0
-        np.copyto(out, neg, where=x < 0)
-        return out
+        a *= 0.5
+        r *= 0.5  # exact: 0.125b/(r/2) below is 0.25b/r to the bit
+        a += r  # (|x| + r)/2
+        np.divide(0.125 * b, r, out=r)
+        r /= a  # b/(2r(r + |x|)) for x < 0
+        # f'(−|x|) = 1 − f'(|x|) <= 1/2 <= f'(|x|): max(±f'(|x|), f'(−|x|)) selects the side.
+        np.copysign(out, x, out=out)
+        return np.maximum(out, r, out=out)
 
     def grad2(x, out, b):
         _, r = _squareplus_r(x, b)
