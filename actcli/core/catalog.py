@@ -627,25 +627,6 @@ class Softplus:
         return out
 
 
-def _mish_parts(x):
-    """(x clamped, t = tanh(softplus(x)), 1 − t², σ(x), σ(−x)) without overflow or cancellation.
-
-    With w = e^(−|x|): for x <= 0, n = w(w + 2), t = n/(n + 2), 1 − t² = 4(n + 1)/(n + 2)²;
-    for x > 0, t = (1 + 2w)/(1 + 2w + 2w²), 1 − t² = 4(1 + w)²w²/(1 + 2w + 2w²)².
-    """
-    xc = np.clip(x, -800.0, 800.0)
-    w = np.exp(-np.abs(xc))
-    pos = xc > 0
-    n = w * (w + 2.0)
-    den_n = n + 2.0
-    den_p = 1.0 + 2.0 * w + 2.0 * w * w
-    t = np.where(pos, (1.0 + 2.0 * w) / den_p, n / den_n)
-    one_minus_t2 = np.where(
-        pos, 4.0 * ((1.0 + w) * w / den_p) ** 2, 4.0 * (n + 1.0) / (den_n * den_n)
-    )
-    return xc, t, one_minus_t2, sigmoid(xc), sigmoid(-xc)
-
-
 @activation(
     name="mish", aliases=(), params={},
     formula="x·tanh(softplus(x))", derivative="tanh(sp(x)) + x·σ(x)·sech²(sp(x))",
@@ -688,9 +669,28 @@ class Mish:
         return taylor(n, xc, 0.0, "mish'")
 
     def grad2(x, out):
-        xc, t, omt2, s, sneg = _mish_parts(x)
-        dt = omt2 * s
-        return taylor(dt * (2.0 + xc * (sneg - 2.0 * t * s)), xc, 0.0, "mish''")
+        # f'' = t'·(2 + x(σ(−x) − 2tσ)), t' = (1 − t²)σ = 4q(1 + w)·max(m, w)/D² and
+        # σ(−x) − 2tσ = (max(m̄, w)·D − 2N·max(m, w))/((1 + w)·D).
+        xc = np.clip(x, -800.0, 800.0)
+        w = exp_neg_abs(xc)
+        n, q, d = _mish_t(xc, w, out)
+        ns = np.maximum(xc > 0.0, w)  # σ's numerator
+        a = np.maximum(xc <= 0.0, w)  # σ(−x)'s numerator
+        w += 1.0
+        a *= d
+        n *= ns
+        n *= 2.0
+        a -= n
+        a /= w
+        a /= d
+        a *= xc
+        a += 2.0
+        q *= w
+        q *= ns
+        q *= 4.0
+        d *= d
+        q /= d
+        return taylor(np.multiply(q, a, out=out), xc, 0.0, "mish''")
 
 
 def _mish_t(xc, w, out):
