@@ -528,14 +528,28 @@ def _silu_grad(x, out, beta):
 
 
 def _silu_grad2(x, out, beta):
-    # f'' = β·g''(z), g'' = σ'(z)·(2 − z·tanh(z/2))
+    # f'' = β·g''(z), g'' = σ'(z)·(2 − z·tanh(z/2)); one exp, e = e^(−|zh|): σ'(zh) = e/(1 + e)²,
+    # z·tanh(z/2) = |z|·(1 − e)/(1 + e), and σ'(zh + zl) = σ'(zh)·(1 − tanh(zh/2)·zl).
     xc, zh, zl, _ = _silu_z(x, beta)
-    t = np.tanh(0.5 * zh)
+    e = exp_neg_abs(zh)
+    d = np.add(e, 1.0, out=out)
+    t = np.subtract(1.0, e)
+    t /= d  # tanh(|zh|/2)
+    c = None
+    if zl is not None:
+        c = np.copysign(t, zh)
+        c *= zl
+        np.subtract(1.0, c, out=c)
     t *= zh
+    np.abs(t, out=t)
     np.subtract(2.0, t, out=t)
-    out = dsigmoid_dd(zh, zl, out)
-    out *= t
-    out = taylor(out, zh, zl, "silu''")
+    d *= d
+    np.divide(e, d, out=d)
+    np.minimum(d, 0.25, out=d)  # σ' <= 1/4; rounding must not pass it
+    d *= t
+    if c is not None:
+        d *= c
+    out = taylor(d, zh, zl, "silu''")
     if beta != 1.0:
         out *= beta
     return out
