@@ -1129,7 +1129,8 @@ class Snake:
             ph, pl = _snake_ax(x, a)
             s = _snake_sin(ph, pl)
             return np.where(np.isfinite(x), x + s * s / a, x)
-        s = np.sin(np.where(np.isfinite(x), x, 0.0))
+        s = np.clip(x, -_MAX, _MAX)  # sin(±inf) is invalid; x + sin² is ±inf there anyway
+        np.sin(s, out=s)
         s *= s
         return np.add(x, s, out=out)
 
