@@ -33,6 +33,7 @@ from actcli.core.registry import Interval, Param, activation
 
 inf = np.inf
 _MAX = float(np.finfo(np.float64).max)
+_SPLIT = 134217729.0  # 2**27 + 1, Dekker's splitter (as in numerics)
 
 # Double-double constants: hi + lo, each hi the double nearest the true value.
 _SQRT1_2 = (0.7071067811865476, -4.833646656726457e-17)
@@ -381,18 +382,80 @@ class GELU:
 
 
 def _gelu_tanh_u(x):
-    """u = k0·(x + k1·x³) as hi + lo, for x clamped to [-30, 30] (beyond, f has saturated)."""
+    """u = k0·(x + k1·x³) as hi + lo, for x clamped to [-30, 30] (beyond, f has saturated).
+
+    Dekker's products and Knuth's sum written out on nine reused buffers: the operations and
+    their order are those of two_prod/two_sum, so the result is the same to the bit.
+    """
     xc = np.clip(x, -30.0, 30.0)
-    s2h, s2l = two_prod(xc, xc)
-    s3h, s3l = two_prod(s2h, xc)
-    s3l = s3l + s2l * xc
-    th, tl = two_prod(s3h, GELU_K1)
-    tl = tl + s3l * GELU_K1
-    sh, sl = two_sum(xc, th)
-    sl = sl + tl
-    uh, ul = two_prod(sh, GELU_K0)
-    ul = ul + sl * GELU_K0
+    ah = np.multiply(xc, _SPLIT)
+    al = np.subtract(ah, xc)
+    ah -= al
+    np.subtract(xc, ah, out=al)  # xc = ah + al
+    # x² = s2h + s2l
+    s2h = xc * xc
+    s2l = ah * ah
+    s2l -= s2h
+    w = ah * al
+    s2l += w
+    s2l += w
+    np.multiply(al, al, out=w)
+    s2l += w
+    # x³ = s3h + e: two_prod(s2h, xc), then + s2l·xc
+    s3h = s2h * xc
+    bh = np.multiply(s2h, _SPLIT, out=w)
+    bl = np.subtract(bh, s2h)
+    bh -= bl
+    np.subtract(s2h, bh, out=bl)
+    e = bh * ah
+    e -= s3h
+    bh *= al
+    e += bh
+    ah *= bl
+    e += ah
+    bl *= al
+    e += bl
+    np.multiply(s2l, xc, out=s2l)
+    e += s2l
+    # k1·x³ = th + tl
+    th = np.multiply(s3h, GELU_K1, out=s2h)
+    tl = _scalar_prod_err(s3h, GELU_K1, th, ah, al, bh)
+    np.multiply(e, GELU_K1, out=e)
+    tl += e
+    # xc + k1·x³ = sh + sl
+    sh = np.add(xc, th, out=s3h)
+    bb = np.subtract(sh, xc, out=bl)
+    sl = np.subtract(sh, bb, out=al)
+    np.subtract(xc, sl, out=sl)
+    np.subtract(th, bb, out=bb)
+    sl += bb
+    sl += tl
+    # u = k0·(sh + sl) = uh + ul
+    uh = np.multiply(sh, GELU_K0, out=th)
+    ul = _scalar_prod_err(sh, GELU_K0, uh, tl, bb, e)
+    np.multiply(sl, GELU_K0, out=sl)
+    ul += sl
     return xc, uh, ul
+
+
+def _scalar_prod_err(a, b, p, ah, al, e):
+    """The error of p = a·b for a float b (two_prod's e), in the buffer e; ah, al: scratch."""
+    bh = _SPLIT * b
+    bh = bh - (bh - b)
+    bl = b - bh
+    np.multiply(a, _SPLIT, out=ah)
+    np.subtract(ah, a, out=al)
+    ah -= al
+    np.subtract(a, ah, out=al)
+    np.multiply(ah, bh, out=e)
+    e -= p
+    ah *= bl
+    e += ah
+    np.multiply(al, bh, out=ah)
+    e += ah
+    al *= bl
+    e += al
+    return e
 
 
 @activation(
