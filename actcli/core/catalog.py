@@ -518,12 +518,39 @@ class GELUTanh:
         return taylor(n, xc, 0.0, "gelu_tanh'")
 
     def grad2(x, out):
-        xc, uh, ul = _gelu_tanh_u(x)
-        du = GELU_K0 * (1.0 + 3.0 * GELU_K1 * xc * xc)
-        d2u = 6.0 * GELU_K0 * GELU_K1 * xc
-        inner = 4.0 * du + 2.0 * xc * d2u - 4.0 * xc * du * du * np.tanh(uh)
-        y = dsigmoid_dd(2 * uh, 2 * ul) * inner
-        return taylor(y, xc, 0.0, "gelu_tanh''")
+        # f'' = σ'(2u)·(4u' + 2x·u'' − 4x·u'²·tanh u), with one exp, e = e^(−|zh|) for
+        # z = 2u = zh + zl: tanh u = tanh(zh/2) = ±(1 − e)/(1 + e), σ'(zh) = e/(1 + e)², and
+        # σ'(zh + zl) = σ'(zh)·(1 − tanh(zh/2)·zl).
+        xc, zh, zl = _gelu_tanh_u(x)
+        zh *= 2.0
+        zl *= 2.0
+        e = exp_neg_abs(zh)
+        d = np.add(e, 1.0, out=out)
+        th = np.subtract(1.0, e)
+        th /= d
+        np.copysign(th, zh, out=th)  # tanh u
+        c = np.multiply(th, zl, out=zh)
+        np.subtract(1.0, c, out=c)
+        d *= d
+        np.divide(e, d, out=d)
+        np.minimum(d, 0.25, out=d)  # σ' <= 1/4; rounding must not pass it
+        d *= c  # σ'(2u)
+        du = np.multiply(xc, xc, out=e)
+        du *= 3.0 * GELU_K1
+        du += 1.0
+        du *= GELU_K0  # u'
+        np.multiply(du, du, out=c)
+        c *= xc
+        c *= th
+        c *= 4.0  # 4x·u'²·tanh u
+        np.multiply(xc, 6.0 * GELU_K0 * GELU_K1, out=zl)  # u''
+        np.multiply(xc, 2.0, out=th)
+        th *= zl
+        du *= 4.0
+        du += th
+        du -= c
+        d *= du
+        return taylor(d, xc, 0.0, "gelu_tanh''")
 
 
 # --- sigmoid-weighted units ----------------------------------------------------------------
