@@ -347,9 +347,15 @@ def _gelu_parts(x):
     phi = _INV_SQRT_2PI * gauss
     th, tl = two_prod(np.abs(xc), _SQRT1_2[0])
     tl = tl + np.abs(xc) * _SQRT1_2[1]
-    tail = 0.5 * erfcx(th, tl) * gauss
-    big_phi = np.where(xc < 0, tail, 1.0 - tail)
-    return xc, big_phi, phi, sh, sl
+    tail = erfcx(th, tl)
+    tail *= 0.5
+    tail *= gauss
+    # Φ = tail for x < 0, 1 − tail from −0 up: m + copysign(tail, ½ − m), m = [x >= 0],
+    # without np.where.
+    m = xc >= 0
+    np.copysign(tail, np.subtract(0.5, m), out=tail)
+    tail += m
+    return xc, tail, phi, sh, sl
 
 
 @activation(
@@ -368,7 +374,7 @@ def _gelu_parts(x):
 class GELU:
     def value(x, out):
         xc, big_phi, _, _, _ = _gelu_parts(x)
-        return np.where(x < 0, xc, x) * big_phi
+        return np.multiply(np.maximum(x, -39.0, out=out), big_phi, out=out)
 
     def grad(x, out):
         xc, big_phi, phi, _, _ = _gelu_parts(x)
