@@ -343,10 +343,16 @@ def _gelu_parts(x):
     """
     xc = np.clip(x, -39.0, 39.0)  # beyond, Φ and φ have under- or overflowed to 0 or 1
     sh, sl = two_prod(xc, xc)
-    gauss = np.exp(-0.5 * sh) * (1.0 - 0.5 * sl)  # e^(−x²/2)
-    phi = _INV_SQRT_2PI * gauss
-    th, tl = two_prod(np.abs(xc), _SQRT1_2[0])
-    tl = tl + np.abs(xc) * _SQRT1_2[1]
+    gauss = np.multiply(sh, -0.5)
+    np.exp(gauss, out=gauss)
+    phi = np.multiply(sl, -0.5)
+    phi += 1.0
+    gauss *= phi  # e^(−x²/2)
+    np.multiply(gauss, _INV_SQRT_2PI, out=phi)
+    a = np.abs(xc)
+    th, tl = two_prod(a, _SQRT1_2[0])
+    a *= _SQRT1_2[1]
+    tl += a
     tail = erfcx(th, tl)
     tail *= 0.5
     tail *= gauss
