@@ -1034,9 +1034,12 @@ class HardSwish:
         np.clip(x, -3.0, 3.0, out=out)
         out *= 2.0
         out += 3.0  # exact next to −1.5, where f' crosses 0
-        out /= 6.0
-        np.copyto(out, 0.0, where=x <= -3)
-        np.copyto(out, 1.0, where=x >= 3)
+        out /= 6.0  # −1/2 at x <= −3 and 3/2 at x >= 3 (x clipped): fix both with 0/1 masks
+        m = np.greater(x, -3.0, out=np.empty_like(out))
+        out *= m
+        np.greater_equal(x, 3.0, out=m)
+        m *= 0.5
+        out -= m
         return out
 
     def grad2(x, out):
