@@ -577,29 +577,11 @@ def _silu_z(x, beta):
 
 
 def _silu_value(x, out, beta):
-    xc, zh, zl, lim = _silu_z(x, beta)
-    if zl is None:
-        out = sigmoid_dd(zh, zl, out)
-        out *= xc
-        np.copyto(out, x, where=x > lim)
-        return out
-    # One exp for σ(zh) and σ(−zh): x·σ(zh + zl) = x·σ(zh)·(1 + σ(−zh)·zl), e = e^(−|zh|),
-    # numerators max([zh >= 0], e) and max([zh < 0], e) over 1 + e. Above lim, σ is 1
-    # exactly, so multiplying by x clamped below only gives x itself.
-    e = exp_neg_abs(zh)
-    n = np.greater_equal(zh, 0.0, out=out)
-    c = np.subtract(1.0, n)
-    np.maximum(n, e, out=n)
-    np.maximum(c, e, out=c)
-    e += 1.0
-    c /= e
-    c *= zl
-    c += 1.0
-    n /= e
-    n *= c
-    np.maximum(x, -lim, out=c)
-    n *= c
-    return n
+    _, zh, zl, lim = _silu_z(x, beta)
+    # Above lim, σ is 1 exactly, so multiplying by x clamped below only gives x itself.
+    out = sigmoid_dd(zh, zl, out)
+    out *= np.maximum(x, -lim)
+    return out
 
 
 def _silu_grad(x, out, beta):
