@@ -6,20 +6,11 @@ import re
 
 import numpy as np
 import pytest
-from typer.testing import CliRunner
+from clitools import run, strict_loads  # tests/ is on the path
 
 import actcli
-from actcli import cli
 
-try:  # click < 8.2 (typer < 0.2x) mixes stderr into stdout unless told not to
-    runner = CliRunner(mix_stderr=False)
-except TypeError:
-    runner = CliRunner()
 ANSI_COLOUR = re.compile(r"\x1b\[[0-9;]*m")
-
-
-def run(*args: str, stdin: str | None = None, env: dict | None = None):
-    return runner.invoke(cli.app, list(args), input=stdin, env=env, prog_name="actcli")
 
 
 def ok(*args: str, **kw) -> str:
@@ -27,13 +18,6 @@ def ok(*args: str, **kw) -> str:
     assert r.exit_code == 0, (r.exit_code, r.stdout, r.stderr)
     assert r.stderr == ""
     return r.stdout
-
-
-def strict_loads(text: str):
-    def refuse(name: str):
-        raise ValueError(f"non-standard JSON constant {name}")
-
-    return json.loads(text, parse_constant=refuse)
 
 
 # --- eval and grad -------------------------------------------------------------------------

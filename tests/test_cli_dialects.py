@@ -5,20 +5,10 @@ import json
 
 import numpy as np
 import pytest
-from typer.testing import CliRunner
+from clitools import run, strict_loads  # tests/ is on the path
 
 import actcli
-from actcli import cli
 from actcli.core import dialects
-
-try:  # click < 8.2 (typer < 0.2x) mixes stderr into stdout unless told not to
-    runner = CliRunner(mix_stderr=False)
-except TypeError:
-    runner = CliRunner()
-
-
-def run(*args: str, env: dict | None = None):
-    return runner.invoke(cli.app, list(args), env=env, prog_name="actcli")
 
 
 def ok(*args: str, env: dict | None = None) -> str:
@@ -34,13 +24,6 @@ def fails(*args: str) -> str:
     assert r.stdout == "" and "Traceback" not in r.stderr
     (line,) = r.stderr.splitlines()
     return line
-
-
-def strict_loads(text: str):
-    def refuse(name: str):
-        raise ValueError(f"non-standard JSON constant {name}")
-
-    return json.loads(text, parse_constant=refuse)
 
 
 # --- --dialect -------------------------------------------------------------------------------

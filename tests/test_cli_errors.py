@@ -3,14 +3,9 @@ for a bad command line and 1 for bad data or files, never a traceback."""
 
 import numpy as np
 import pytest
-from typer.testing import CliRunner
+from clitools import runner  # tests/ is on the path
 
 from actcli import cli, io
-
-try:  # click < 8.2 (typer < 0.2x) mixes stderr into stdout unless told not to
-    runner = CliRunner(mix_stderr=False)
-except TypeError:
-    runner = CliRunner()
 
 
 def fails(code: int, *args: str, stdin: str | None = None) -> str:

@@ -1,25 +1,14 @@
 """Expressions wherever a FUNC is taken, hostile ones refused in one line; `info EXPR`;
 `--threads`; and every --help example runs."""
 
-import json
 import shlex
 
 import numpy as np
 import pytest
-from typer.testing import CliRunner
+from clitools import run, strict_loads  # tests/ is on the path
 
 import actcli
-from actcli import cli
 from actcli.core.registry import Activation
-
-try:  # click < 8.2 (typer < 0.2x) mixes stderr into stdout unless told not to
-    runner = CliRunner(mix_stderr=False)
-except TypeError:
-    runner = CliRunner()
-
-
-def run(*args: str, stdin: str | None = None):
-    return runner.invoke(cli.app, list(args), input=stdin, prog_name="actcli")
 
 
 def ok(*args: str) -> str:
@@ -27,13 +16,6 @@ def ok(*args: str) -> str:
     assert r.exit_code == 0, (r.exit_code, r.stdout, r.stderr)
     assert r.stderr == ""
     return r.stdout
-
-
-def strict_loads(text: str):
-    def refuse(name: str):
-        raise ValueError(f"non-standard JSON constant {name}")
-
-    return json.loads(text, parse_constant=refuse)
 
 
 MISH = "x*tanh(softplus(x))"

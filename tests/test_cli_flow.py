@@ -1,27 +1,16 @@
 """`actcli flow`, `dead` and `collapse`: exactly the core's results, as strict JSON, TSV with
 every digit, tables and a chart; the same seed gives the same bytes; sizes are the core's."""
 
-import json
 import math
 
 import numpy as np
 import pytest
-from typer.testing import CliRunner
+from clitools import run, strict_loads  # tests/ is on the path
 
 import actcli
-from actcli import cli
 from actcli.core import flow as core
 
-try:  # click < 8.2 (typer < 0.2x) mixes stderr into stdout unless told not to
-    runner = CliRunner(mix_stderr=False)
-except TypeError:
-    runner = CliRunner()
-
 SMALL = ["--depth", "3", "--width", "4", "--batch", "2"]
-
-
-def run(*args: str):
-    return runner.invoke(cli.app, list(args), prog_name="actcli")
 
 
 def ok(*args: str) -> str:
@@ -37,13 +26,6 @@ def fails(*args: str) -> str:
     assert r.stdout == "" and "Traceback" not in r.stderr
     (line,) = r.stderr.splitlines()
     return line
-
-
-def strict_loads(text: str):
-    def refuse(name: str):
-        raise ValueError(f"non-standard JSON constant {name}")
-
-    return json.loads(text, parse_constant=refuse)
 
 
 # --- flow ------------------------------------------------------------------------------------

@@ -4,21 +4,12 @@ on stderr, colour only when asked for, one-line errors."""
 import re
 
 import pytest
-from typer.testing import CliRunner
+from clitools import run  # tests/ is on the path
 
 import actcli
-from actcli import cli
 from actcli.plot import chart
 
-try:  # click < 8.2 (typer < 0.2x) mixes stderr into stdout unless told not to
-    runner = CliRunner(mix_stderr=False)
-except TypeError:
-    runner = CliRunner()
 COLOUR = re.compile(r"\x1b\[[0-9;]*m")
-
-
-def run(*args: str, env: dict | None = None):
-    return runner.invoke(cli.app, list(args), env=env, prog_name="actcli")
 
 
 def ok(*args: str, env: dict | None = None) -> str:

@@ -6,18 +6,9 @@ import sys
 
 import numpy as np
 import pytest
-from typer.testing import CliRunner
+from clitools import run  # tests/ is on the path
 
-from actcli import cli, io, render
-
-try:  # click < 8.2 (typer < 0.2x) mixes stderr into stdout unless told not to
-    runner = CliRunner(mix_stderr=False)
-except TypeError:
-    runner = CliRunner()
-
-
-def run(*args: str, stdin: str | None = None):
-    return runner.invoke(cli.app, list(args), input=stdin, prog_name="actcli")
+from actcli import io, render
 
 
 def ok(*args: str, stdin: str | None = None) -> str:

@@ -1,0 +1,29 @@
+"""Helpers shared by the CLI tests: run the app in-process, and read JSON strictly."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from typer.testing import CliRunner
+
+from actcli import cli
+
+try:  # click < 8.2 (typer < 0.2x) mixes stderr into stdout unless told not to
+    runner = CliRunner(mix_stderr=False)
+except TypeError:
+    runner = CliRunner()
+
+
+def run(*args: str, stdin: str | None = None, env: dict | None = None) -> Any:
+    """`actcli ARGS...` through typer's CliRunner: .exit_code, .stdout, .stderr."""
+    return runner.invoke(cli.app, list(args), input=stdin, env=env, prog_name="actcli")
+
+
+def strict_loads(text: str) -> Any:
+    """json.loads that refuses NaN, Infinity and -Infinity (RFC 8259 JSON only)."""
+
+    def refuse(name: str) -> None:
+        raise ValueError(f"non-standard JSON constant {name}")
+
+    return json.loads(text, parse_constant=refuse)
