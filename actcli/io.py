@@ -777,6 +777,20 @@ def _dumps(obj: Any) -> str:
 # --- writing points ------------------------------------------------------------------------
 
 
+def _single_head(p: Points, s: Any) -> list[str]:
+    """The members before "x" in eval's and grad's JSON: function, params, dialect, dtype,
+    and for grad its order and kink rule."""
+    parts = [f'"function": {_dumps(s.function)}', f'"params": {_dumps(s.params)}']
+    if s.dialect is not None:
+        parts.append(f'"dialect": {_dumps(s.dialect)}')
+    parts.append(f'"dtype": {_dumps(p.dtype)}')
+    if p.command == "grad":
+        parts.append(f'"order": {p.order}')
+        if s.subgradient is not None:
+            parts.append('"kink": "math"')
+    return parts
+
+
 def points_json(p: Points) -> Iterator[str]:
     """The one JSON document of the module docstring, ending in a newline."""
     if p.command == "compare":
@@ -791,14 +805,7 @@ def points_json(p: Points) -> Iterator[str]:
         parts.append('"functions": [' + ", ".join(funcs) + "]")
     else:
         (s,) = p.series
-        parts = [f'"function": {_dumps(s.function)}', f'"params": {_dumps(s.params)}']
-        if s.dialect is not None:
-            parts.append(f'"dialect": {_dumps(s.dialect)}')
-        parts.append(f'"dtype": {_dumps(p.dtype)}')
-        if p.command == "grad":
-            parts.append(f'"order": {p.order}')
-            if s.subgradient is not None:
-                parts.append('"kink": "math"')
+        parts = _single_head(p, s)
         parts.append(f'"x": {_json_array(p.x)}')
         for k, v in s.columns:
             text = with_intervals(json_numbers(v), s, k, json_numbers, 0, len(v))
@@ -1068,14 +1075,7 @@ def _json_layout(p: Points) -> list[Any]:
         out.append("]}\n")
         return out
     (s,) = p.series
-    parts = [f'"function": {_dumps(s.function)}', f'"params": {_dumps(s.params)}']
-    if s.dialect is not None:
-        parts.append(f'"dialect": {_dumps(s.dialect)}')
-    parts.append(f'"dtype": {_dumps(p.dtype)}')
-    if p.command == "grad":
-        parts.append(f'"order": {p.order}')
-        if s.subgradient is not None:
-            parts.append('"kink": "math"')
+    parts = _single_head(p, s)
     out += ["{" + ", ".join(parts) + ', "x": ', X_SLOT]
     for k, _ in s.columns:
         out += [f", {_dumps(k)}: ", (0, k)]
