@@ -27,3 +27,20 @@ def strict_loads(text: str) -> Any:
         raise ValueError(f"non-standard JSON constant {name}")
 
     return json.loads(text, parse_constant=refuse)
+
+
+def ok(*args: str, **kw: Any) -> str:
+    """stdout of a command that must succeed, with nothing on stderr."""
+    r = run(*args, **kw)
+    assert r.exit_code == 0, (r.exit_code, r.stdout, r.stderr, r.exception)
+    assert r.stderr == ""
+    return r.stdout
+
+
+def fails(*args: str) -> str:
+    """The one stderr line of a usage mistake: exit 2, nothing on stdout, no traceback."""
+    r = run(*args)
+    assert r.exit_code == 2, (r.exit_code, r.stdout, r.stderr, r.exception)
+    assert r.stdout == "" and "Traceback" not in r.stderr
+    (line,) = r.stderr.splitlines()
+    return line

@@ -6,18 +6,11 @@ import re
 
 import numpy as np
 import pytest
-from clitools import run, strict_loads  # tests/ is on the path
+from clitools import ok, run, strict_loads  # tests/ is on the path
 
 import actcli
 
 ANSI_COLOUR = re.compile(r"\x1b\[[0-9;]*m")
-
-
-def ok(*args: str, **kw) -> str:
-    r = run(*args, **kw)
-    assert r.exit_code == 0, (r.exit_code, r.stdout, r.stderr)
-    assert r.stderr == ""
-    return r.stdout
 
 
 # --- eval and grad -------------------------------------------------------------------------

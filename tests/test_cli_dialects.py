@@ -5,26 +5,10 @@ import json
 
 import numpy as np
 import pytest
-from clitools import run, strict_loads  # tests/ is on the path
+from clitools import fails, ok, run, strict_loads  # tests/ is on the path
 
 import actcli
 from actcli.core import dialects
-
-
-def ok(*args: str, env: dict | None = None) -> str:
-    r = run(*args, env=env)
-    assert r.exit_code == 0, (r.exit_code, r.stdout, r.stderr)
-    assert r.stderr == ""
-    return r.stdout
-
-
-def fails(*args: str) -> str:
-    r = run(*args)
-    assert r.exit_code == 2, (r.exit_code, r.stdout, r.stderr, r.exception)
-    assert r.stdout == "" and "Traceback" not in r.stderr
-    (line,) = r.stderr.splitlines()
-    return line
-
 
 # --- --dialect -------------------------------------------------------------------------------
 

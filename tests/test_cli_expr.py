@@ -5,18 +5,10 @@ import shlex
 
 import numpy as np
 import pytest
-from clitools import run, strict_loads  # tests/ is on the path
+from clitools import ok, run, strict_loads  # tests/ is on the path
 
 import actcli
 from actcli.core.registry import Activation
-
-
-def ok(*args: str) -> str:
-    r = run(*args)
-    assert r.exit_code == 0, (r.exit_code, r.stdout, r.stderr)
-    assert r.stderr == ""
-    return r.stdout
-
 
 MISH = "x*tanh(softplus(x))"
 

@@ -5,27 +5,12 @@ import math
 
 import numpy as np
 import pytest
-from clitools import run, strict_loads  # tests/ is on the path
+from clitools import fails, ok, run, strict_loads  # tests/ is on the path
 
 import actcli
 from actcli.core import flow as core
 
 SMALL = ["--depth", "3", "--width", "4", "--batch", "2"]
-
-
-def ok(*args: str) -> str:
-    r = run(*args)
-    assert r.exit_code == 0, (r.exit_code, r.stdout, r.stderr)
-    assert r.stderr == ""
-    return r.stdout
-
-
-def fails(*args: str) -> str:
-    r = run(*args)
-    assert r.exit_code == 2, (r.exit_code, r.stdout, r.stderr, r.exception)
-    assert r.stdout == "" and "Traceback" not in r.stderr
-    (line,) = r.stderr.splitlines()
-    return line
 
 
 # --- flow ------------------------------------------------------------------------------------

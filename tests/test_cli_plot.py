@@ -4,27 +4,12 @@ on stderr, colour only when asked for, one-line errors."""
 import re
 
 import pytest
-from clitools import run  # tests/ is on the path
+from clitools import fails, ok, run  # tests/ is on the path
 
 import actcli
 from actcli.plot import chart
 
 COLOUR = re.compile(r"\x1b\[[0-9;]*m")
-
-
-def ok(*args: str, env: dict | None = None) -> str:
-    r = run(*args, env=env)
-    assert r.exit_code == 0, (r.exit_code, r.stdout, r.stderr)
-    assert r.stderr == ""
-    return r.stdout
-
-
-def fails(*args: str) -> str:
-    r = run(*args)
-    assert r.exit_code == 2, (r.exit_code, r.stdout, r.stderr, r.exception)
-    assert r.stdout == "" and "Traceback" not in r.stderr
-    (line,) = r.stderr.splitlines()
-    return line
 
 
 def drawn(specs, *args, **kw) -> str:

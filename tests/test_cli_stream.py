@@ -6,16 +6,9 @@ import sys
 
 import numpy as np
 import pytest
-from clitools import run  # tests/ is on the path
+from clitools import ok, run  # tests/ is on the path
 
 from actcli import io, render
-
-
-def ok(*args: str, stdin: str | None = None) -> str:
-    r = run(*args, stdin=stdin)
-    assert r.exit_code == 0, (r.exit_code, r.stdout, r.stderr, r.exception)
-    assert r.stderr == ""
-    return r.stdout
 
 
 @pytest.fixture
