@@ -56,6 +56,21 @@ def _flat(x: np.ndarray, out: np.ndarray, **params: float) -> np.ndarray:
     return out
 
 
+def _in_blocks(kernel):
+    """Run kernel over 16K-element slices of the chunk: for kernels whose many temporaries
+    (gelu's gathered erfcx coefficients) would not fit in L2 at the full chunk size."""
+
+    def blocked(x, out, **params):
+        for start in range(0, x.size, 1 << 14):
+            dst = out[start : start + (1 << 14)]
+            y = kernel(x[start : start + (1 << 14)], dst, **params)
+            if y is not dst:
+                dst[...] = y
+        return out
+
+    return blocked
+
+
 def _inside(x, out, lo, hi, slope=1.0):
     """slope on the open (lo, hi), 0 elsewhere: the PyTorch convention at the ends."""
     np.greater(x, lo, out=out)
@@ -378,15 +393,18 @@ def _gelu_parts(x):
     max_slope=1.1289041451851547,
 )
 class GELU:
+    @_in_blocks
     def value(x, out):
         xc, big_phi, _, _, _ = _gelu_parts(x)
         return np.multiply(np.maximum(x, -39.0, out=out), big_phi, out=out)
 
+    @_in_blocks
     def grad(x, out):
         xc, big_phi, phi, _, _ = _gelu_parts(x)
         y = big_phi + xc * phi
         return taylor(y, xc, 0.0, "gelu'")
 
+    @_in_blocks
     def grad2(x, out):
         xc, _, phi, sh, sl = _gelu_parts(x)
         y = phi * ((2.0 - sh) - sl)
