@@ -94,6 +94,63 @@ def test_chunked_evaluation_matches_elementwise() -> None:
     assert np.array_equal(whole, parts)
 
 
+def _native_kernels() -> list[tuple[str, int]]:
+    return [
+        (d.name, order)
+        for d in actcli.declarations()
+        for order, kernel in enumerate((d.value, d.grad, d.grad2))
+        if getattr(kernel, "native", False)
+    ]
+
+
+@pytest.mark.parametrize("name, order", _native_kernels())
+@pytest.mark.parametrize("shifted", [False, True], ids=["defaults", "params-not-float32"])
+def test_native_float32_kernels_give_the_bits_of_float64_rounded(name, order, shifted) -> None:
+    """A kernel marked native runs float32 in float32: it must give exactly what the float64
+    path rounded to float32 gives, kinks and their float32 neighbours included."""
+    from actcli.core import kernels
+
+    decl = actcli.get(name).decl
+    # 1.1·p + 0.1 is not a float32 number (−1 becomes −1.0000000000000002): float64 path.
+    params = {k: (p.default * 1.1 + 0.1 if shifted else p.default) for k, p in decl.params.items()}
+    act = actcli.get(name, **params)
+    edges = [v for v in params.values()] + [-v for v in params.values()] + [0.0, 6.0, -3.0, 3.0]
+    e32 = np.array(edges, np.float32)
+    f = np.finfo(np.float32)
+    x = np.concatenate([
+        e32, np.nextafter(e32, np.float32(np.inf)), np.nextafter(e32, np.float32(-np.inf)),
+        np.array([-0.0, f.tiny, -f.tiny, 1e-45, f.max, -f.max, np.inf, -np.inf, np.nan], np.float32),
+        np.linspace(-8, 8, 3 * kernels.CHUNK + 5, dtype=np.float32),
+    ])
+    with np.errstate(over="raise", invalid="raise", divide="raise"):
+        got = act.derivative(x, order)
+    want = act.derivative(x.astype(np.float64), order).astype(np.float32)
+    assert got.dtype == np.float32
+    np.testing.assert_array_equal(got, want)
+    assert np.array_equal(np.signbit(got), np.signbit(want))
+
+
+@pytest.mark.parametrize("spec", ["leaky_relu:alpha=2", "leaky_relu:alpha=1.1", "hardtanh:min=-2,max=0.5", "softshrink:lambd=0"])
+def test_native_kernels_with_float32_parameters(spec: str) -> None:
+    act = actcli.get(spec)
+    f = np.finfo(np.float32)
+    x = np.array([-f.max, -2.0, -0.5, -0.0, 0.0, 1e-45, 0.5, 2.0, f.max, np.nan], np.float32)
+    x = np.concatenate([x, np.linspace(-3, 3, 1001, dtype=np.float32)])
+    for order in (0, 1, 2):
+        with np.errstate(over="raise", invalid="raise"):
+            got = act.derivative(x, order)
+        want = act.derivative(x.astype(np.float64), order)
+        with np.errstate(over="ignore"):  # −2·f32max rounds to −inf, as it should
+            want = want.astype(np.float32)
+        np.testing.assert_array_equal(got, want)
+
+
+def test_relu_family_kernels_are_native() -> None:
+    native = set(_native_kernels())
+    for name in ("relu", "leaky_relu", "linear", "hardtanh", "relu6"):
+        assert {(name, 0), (name, 1), (name, 2)} <= native
+
+
 # The derivative at each kink follows PyTorch autograd (issue 2).
 KINKS = [
     ("relu", 0.0, 0.0), ("leaky_relu", 0.0, 0.01), ("leaky_relu:alpha=0.2", 0.0, 0.2),

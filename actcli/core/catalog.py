@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from actcli.core.kernels import native
 from actcli.core.numerics import (
     d2sigmoid,
     dsigmoid,
@@ -50,6 +51,7 @@ QUICK_GELU_C = 1.702
 _DYING_NOTE = "units whose input stays on the flat side get no gradient"
 
 
+@native
 def _flat(x: np.ndarray, out: np.ndarray, **params: float) -> np.ndarray:
     """f'' of a piecewise-linear function: 0 everywhere (its kinks included, by convention)."""
     out.fill(0.0)
@@ -73,10 +75,11 @@ def _in_blocks(kernel):
 
 def _inside(x, out, lo, hi, slope=1.0):
     """slope on the open (lo, hi), 0 elsewhere: the PyTorch convention at the ends."""
-    np.greater(x, lo, out=out)
-    out *= x < hi
+    inside = np.greater(x, lo)
+    inside &= np.less(x, hi)  # on 1-byte booleans: half the traffic of float masks
     if slope != 1.0:
-        out *= slope
+        return np.multiply(inside, slope, out=out)
+    np.copyto(out, inside)
     return out
 
 
@@ -153,9 +156,11 @@ class Tanh:
     max_slope=1.0,
 )
 class ReLU:
+    @native
     def value(x, out):
         return np.maximum(x, 0.0, out=out)
 
+    @native
     def grad(x, out):
         return np.greater(x, 0.0, out=out)
 
@@ -178,17 +183,24 @@ class ReLU:
     max_slope=lambda p: max(1.0, p["alpha"]),
 )
 class LeakyReLU:
+    @native(any_params=True)
     def value(x, out, alpha):
         if alpha > 1:
-            return where(x > 0, x, mul(x, alpha))
-        np.multiply(x, alpha, out=out)
+            y = np.where(x > 0, x, mul(x.astype(np.float64, copy=False), alpha))
+            # Rounding to float32 overflows exactly when the true value does (as in apply).
+            with np.errstate(over="ignore"):
+                return y.astype(x.dtype, copy=False)
+        # float32 x times the double α, rounded to double and then to float32: the bits of
+        # the float64 path, in one ufunc call.
+        np.multiply(x, alpha, out=out, dtype=np.float64, casting="same_kind")
         return np.maximum(out, x, out=out)  # max(x, αx) is x for x > 0, αx below, as α <= 1
 
+    @native(any_params=True)  # clip rounds α to out's dtype, correctly
     def grad(x, out, alpha):
+        if alpha > 1:
+            return np.where(x > 0, 1.0, np.asarray(alpha, x.dtype))
         np.greater(x, 0.0, out=out)
-        out *= 1.0 - alpha
-        out += alpha
-        return out
+        return np.clip(out, alpha, 1.0, out=out)  # 1 for x > 0, α below, as α <= 1
 
     grad2 = _flat
 
@@ -206,10 +218,12 @@ class LeakyReLU:
     max_slope=1.0,
 )
 class Linear:
+    @native
     def value(x, out):
         np.copyto(out, x)
         return out
 
+    @native
     def grad(x, out):
         out.fill(1.0)
         return out
@@ -1063,9 +1077,11 @@ class HardSwish:
     max_slope=1.0,
 )
 class HardTanh:
+    @native
     def value(x, out, min, max):  # noqa: A002  (PyTorch's parameter names)
         return np.clip(x, min, max, out=out)
 
+    @native
     def grad(x, out, min, max):  # noqa: A002
         return _inside(x, out, min, max)
 
@@ -1086,9 +1102,11 @@ class HardTanh:
     max_slope=1.0,
 )
 class ReLU6:
+    @native
     def value(x, out):
         return np.clip(x, 0.0, 6.0, out=out)
 
+    @native
     def grad(x, out):
         return _inside(x, out, 0.0, 6.0)
 
@@ -1109,11 +1127,13 @@ class ReLU6:
     max_slope=1.0,
 )
 class SoftShrink:
+    @native
     def value(x, out, lambd):
         # x − clip(x, −λ, λ): x ∓ λ outside, exactly 0 inside.
         np.clip(x, -lambd, lambd, out=out)
         return np.subtract(x, out, out=out)
 
+    @native
     def grad(x, out, lambd):
         return _outside(x, out, lambd)
 
@@ -1134,10 +1154,12 @@ class SoftShrink:
     max_slope=1.0,
 )
 class HardShrink:
+    @native
     def value(x, out, lambd):
         np.greater(np.abs(x), lambd, out=out)
         return np.multiply(out, x, out=out)
 
+    @native
     def grad(x, out, lambd):
         return _outside(x, out, lambd)
 

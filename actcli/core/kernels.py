@@ -3,7 +3,8 @@
 A kernel is `kernel(x, out, **params)`: x is a float64 1-D chunk (read it, never write it),
 out a float64 buffer of the same length; it returns the result, ideally `out` itself (a
 kernel may return a fresh array, which is then copied). float32 (and float16) inputs are
-computed in float64 and rounded once at the end, which keeps them within 1 ULP.
+computed in float64 and rounded once at the end, which keeps them within 1 ULP; kernels
+marked `native` (exact in any dtype: relu, clip, ...) get them in their own dtype instead.
 
 Chunks are independent, so a large input is spread over a small thread pool (numpy releases
 the GIL inside ufuncs) and the result is bit-identical to a single-threaded run.
@@ -31,6 +32,7 @@ MIN_PARALLEL = 4 * CHUNK  # below this, starting threads costs more than it save
 # many elements, apply() lets glibc keep up to _KEEP_HEAP bytes of freed heap for reuse.
 _KEEP_HEAP = 64 << 20
 
+Kernel = Callable[..., np.ndarray]
 _KEEP = (np.float32, np.float16)  # computed in float64, returned in their own dtype
 
 
@@ -64,6 +66,20 @@ def _pool(threads: int) -> Any:
     return ThreadPoolExecutor(threads, thread_name_prefix="actcli")
 
 
+def native(kernel: Kernel | None = None, *, any_params: bool = False) -> Any:
+    """Mark a kernel that is exact in any float dtype: every result is one correctly rounded
+    operation, or a comparison, on x and the parameters. float32 input then runs in float32
+    (twice the elements per byte) when every parameter is a float32 number, or always with
+    `any_params` (the kernel never compares x with a parameter, and rounds it correctly).
+    """
+
+    def mark(k: Kernel) -> Kernel:
+        k.native = "any" if any_params else "float32 params"  # type: ignore[attr-defined]
+        return k
+
+    return mark if kernel is None else mark(kernel)
+
+
 def result_dtype(x: np.ndarray) -> np.dtype:
     """float32/float16 stay as they are; everything else (ints, lists, float64) is float64."""
     if x.dtype.kind == "c":
@@ -72,7 +88,7 @@ def result_dtype(x: np.ndarray) -> np.dtype:
 
 
 def apply(
-    kernel: Callable[..., np.ndarray],
+    kernel: Kernel,
     x: Any,
     params: Mapping[str, float],
     threads: int | None = None,
@@ -91,13 +107,17 @@ def apply(
         if out.shape != arr.shape or out.dtype != dtype or not out.flags.c_contiguous:
             raise ValueError(f"out must be a contiguous {dtype} array of shape {arr.shape}")
         result = out.reshape(-1)
-    direct = dtype == np.float64  # write straight into the result, no scratch copy
+    mode = getattr(kernel, "native", None)
+    native_ok = dtype != np.float64 and (
+        mode == "any" or (mode is not None and all(float(dtype.type(v)) == v for v in params.values()))
+    )
+    direct = dtype == np.float64 or native_ok  # write straight into the result, no scratch copy
     local = threading.local()
 
     def run(start: int) -> None:
         stop = min(start + CHUNK, flat.size)
         chunk = flat[start:stop]
-        if chunk.dtype != np.float64:
+        if chunk.dtype != np.float64 and not native_ok:
             chunk = chunk.astype(np.float64)
         if direct:
             dst = result[start:stop]
