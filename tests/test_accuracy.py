@@ -135,3 +135,27 @@ def test_no_warnings_at_extremes(key: str) -> None:
         x = np.array([-fi.max, -fi.max / 2, -1e4, -tiny, -0.0, 0.0, tiny, 1e4, fi.max / 2, fi.max], dtype)
         for order in range(3):
             _evaluate(key, order, x)
+
+
+# --- sin² by range reduction (snake) ---------------------------------------------------------
+# The reference covers |x| <= 10 and a few huge x; the reduction's error grows with the
+# multiple m of π it removes, so check the doubles nearest f's and f''s zeros far out as well.
+
+
+@pytest.mark.parametrize("a", [1.0, 0.5, 3.0])
+def test_snake_far_from_zero_and_next_to_the_zeros_of_its_derivative(a: float) -> None:
+    import mpmath as mp
+
+    mp.mp.dps = 80
+    ks = np.unique(np.geomspace(1, 1.8e6, 60).astype(int))  # |ax| up to REDUCE_MAX
+    zeros = [(-mp.pi / 4 + k * mp.pi) / a for k in ks] + [(mp.pi / 2 + k * mp.pi) / a for k in ks]
+    x = np.array([float(z) for z in zeros])
+    x = np.concatenate([x, np.nextafter(x, np.inf), np.nextafter(x, -np.inf), -x])
+    act = actcli.get("snake", a=a)
+    f = [mp.mpf(v) + mp.sin(a * mp.mpf(v)) ** 2 / a for v in x]
+    g = [1 + mp.sin(2 * a * mp.mpf(v)) for v in x]
+    for order, ref, bound in ((0, f, BOUND64[0]), (1, g, BOUND64[1])):
+        got = act.derivative(x, order)
+        want = np.array([float(v) for v in ref])
+        err = ulp_error(got, want)
+        assert err.max() <= bound, _worst(x, got, want, err)

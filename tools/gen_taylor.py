@@ -101,6 +101,41 @@ def erfcx_table(step=0.25, top=28.0):
     return [r + [0.0] * (width - len(r)) for r in rows]
 
 
+def sin_poly(limit, terms, tolerance):
+    """G with sin r = r + r·u·G(u), u = r², for |r| <= limit: a Chebyshev fit on u in
+    [0, limit²], within `tolerance` of G (whose constant term −1/6 rounds by 9e-18 anyway)."""
+
+    def g(u):
+        if u == 0:
+            return mp.mpf(-1) / 6
+        r = mp.sqrt(u)
+        return (mp.sin(r) - r) / r**3
+
+    top = limit**2 * (1 + mp.mpf(2) ** -40)  # m = rint(y/limit) may be off by one rounding
+    poly, err = mp.chebyfit(g, [0, top], terms, error=True)
+    assert err < tolerance, err
+    return [float(a) for a in reversed(poly)]  # a_0 first
+
+
+def pi_split():
+    """π = P1 + P2 (+ under 1e-26): P1 keeps 33 significant bits, so m·P1 is exact for |m| < 2^20."""
+    p1 = float(mp.mpf(int(mp.pi * 2**31)) / 2**31)  # 2 bits before the point, 31 after
+    return p1, float(mp.pi - p1)
+
+
+def pi_parts():
+    """π = P1 + ... + P5: P1..P4 keep 30 significant bits, so q·Pi is exact for any q with at
+    most 23 (m − ¼ for |m| < 2^21); P5, the rest, is below 1e-35."""
+    parts, rest = [], mp.pi
+    for _ in range(4):
+        e = int(mp.floor(mp.log(abs(rest), 2)))
+        p = float(mp.mpf(int(rest * mp.mpf(2) ** (29 - e))) / mp.mpf(2) ** (29 - e))
+        parts.append(p)
+        rest -= p
+    parts.append(float(rest))
+    return tuple(parts)
+
+
 def tanhshrink_series(radius):
     """x − tanh x = Σ_{n>=2} −2^(2n)(2^(2n) − 1)B_(2n)/(2n)! · x^(2n−1), to the needed degree."""
     coeffs = [mp.mpf(0)] * 400
@@ -127,6 +162,9 @@ def main() -> None:
         "",
         "EXPANSIONS: key -> ((centre hi, mid, lo, window radius, coefficients a_0..a_n), ...)",
         "ERFCX_STEP, ERFCX: Taylor coefficients of erfcx around ERFCX_STEP·(i + ½), one row per i",
+        "SIN_G2, SIN_G4: sin r = r + r·u·G(u), u = r², G(u) = Σ G[k]·u^k, for |r| <= π/2, π/4",
+        "PI_SPLIT: π = P1 + P2 (+ under 1e-26), P1 with 33 significant bits",
+        "PI_PARTS: π = P1 + ... + P5 (+ under 1e-70), P1..P4 with 30 significant bits",
         '"""',
         "",
         "EXPANSIONS: dict[str, tuple[tuple[float, float, float, float, tuple[float, ...]], ...]] = {",
@@ -144,6 +182,11 @@ def main() -> None:
     lines.append("ERFCX: tuple[tuple[float, ...], ...] = (")
     lines.extend(f"    ({', '.join(repr(c) for c in row)},)," for row in erfcx_table())
     lines.append(")")
+    lines.append("")
+    lines.append(f"SIN_G2 = ({', '.join(repr(a) for a in sin_poly(mp.pi / 2, 8, 1e-18))})")
+    lines.append(f"SIN_G4 = ({', '.join(repr(a) for a in sin_poly(mp.pi / 4, 6, 3e-17))})")
+    lines.append(f"PI_SPLIT = {pi_split()!r}")
+    lines.append(f"PI_PARTS = {pi_parts()!r}")
     OUT.write_text("\n".join(lines) + "\n")
     print(f"wrote {OUT} ({sum(len(v) for v in entries.values())} expansions)")
 

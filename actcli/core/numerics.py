@@ -13,7 +13,7 @@ import functools
 
 import numpy as np
 
-from actcli.core._taylor import ERFCX, ERFCX_STEP, EXPANSIONS
+from actcli.core._taylor import ERFCX, ERFCX_STEP, EXPANSIONS, PI_PARTS, PI_SPLIT, SIN_G2, SIN_G4
 
 _SPLIT = 134217729.0  # 2**27 + 1, Dekker's splitter
 _SPLIT_MAX = 1e300  # beyond this, a*_SPLIT overflows; callers clip well below it
@@ -181,6 +181,97 @@ def sech2(z: np.ndarray, out: np.ndarray | None = None) -> np.ndarray:
     np.divide(e, out, out=out)
     out *= 4.0
     return np.minimum(out, 1.0, out=out)  # the true maximum; rounding must not pass it
+
+
+# --- sin² -------------------------------------------------------------------------------------
+
+SIN2_MAX = 1e6  # |h| up to here: m = rint(h/π) < 2^19, so m·P1 is exact
+
+
+def sin2(h: np.ndarray, low: np.ndarray | None = None, near_one: bool = False) -> np.ndarray:
+    """sin²(h + low) for |h| <= SIN2_MAX and a small low, a new array; numpy's sin costs 4x more.
+
+    sin² repeats with period π: r = h + low − m·π for the nearest m, with π = P1 + P2 and
+    h − m·P1 exact (Sterbenz); then sin r = r + r·u·G(u), u = r². r carries an absolute error
+    of about ulp(r) + m·1e-26, so the result is within a few ULP except where |r| < 1e-4 with
+    m != 0, next to the zeros mπ: a caller that needs relative accuracy there redoes those.
+
+    near_one: within about 1.5 ULP where sin² is near 1 too (|r| near π/2 loses 2 more), for
+    callers that subtract it: r is reduced by π/2 instead, and odd multiples give cos² r = 1 − sin² r.
+    """
+    period = np.pi / 2 if near_one else np.pi
+    m = np.multiply(h, 1.0 / period)
+    np.rint(m, out=m)
+    r = np.multiply(m, -PI_SPLIT[0] * (period / np.pi))  # halving is exact
+    r += h
+    mp2 = np.multiply(m, -PI_SPLIT[1] * (period / np.pi))
+    r += mp2
+    if low is not None:
+        r += low
+    u = np.multiply(r, r, out=mp2)
+    coeffs = SIN_G4 if near_one else SIN_G2
+    g = np.multiply(u, coeffs[-1])
+    for c in coeffs[-2::-1]:
+        g += c
+        g *= u
+    g *= r
+    g += r
+    t = np.multiply(g, g, out=g)
+    if not near_one:
+        return t
+    # t for even m, 1 − t for odd: odd = 4(m/2 − rint(m/2))² is 0 or 1, and each product
+    # below is exact, so no rounding is added by the choice.
+    m *= 0.5
+    odd = np.rint(m)
+    m -= odd
+    np.multiply(m, m, out=odd)
+    odd *= 4.0
+    even = np.subtract(1.0, odd, out=m)
+    even *= t
+    np.subtract(1.0, t, out=t)
+    t *= odd
+    t += even
+    return t
+
+
+def sum_k(terms: list[np.ndarray], k: int = 3) -> tuple[np.ndarray, np.ndarray]:
+    """Σ terms as hi + lo, as accurate as if summed in k-fold double precision (Ogita, Rump
+    and Oishi 2005, SumK): k − 1 sweeps of error-free two_sums, then a plain sum."""
+    p = list(terms)
+    for _ in range(k - 1):
+        for i in range(1, len(p)):
+            p[i], p[i - 1] = two_sum(p[i], p[i - 1])
+    lo = p[0]
+    for q in p[1:-1]:
+        lo = lo + q
+    return two_sum(p[-1], lo)
+
+
+REDUCE_MAX = 6e6  # |h| up to here: |m| < 2^21 in reduce_pi
+
+
+def reduce_pi(h: np.ndarray, low: np.ndarray, quarter: bool = False) -> tuple[np.ndarray, np.ndarray]:
+    """r = h + low (+ π/4 if quarter) − mπ for the nearest integer m, as hi + lo, to about
+    1e-30 relative even when r is tiny; |h| <= REDUCE_MAX. For the few points next to a zero.
+
+    With q = m (− ¼), each q·Pi below is exact, and the seven terms are summed by sum_k.
+    """
+    shift = 0.25 if quarter else 0.0
+    q = np.rint(h * (1.0 / np.pi) + shift)
+    q -= shift
+    return sum_k([h, low] + [q * -p for p in PI_PARTS])
+
+
+def sin_dd(rh: np.ndarray, rl: np.ndarray) -> np.ndarray:
+    """sin(rh + rl) for |rh| <= π/2 and |rl| <= ulp(rh): rh + (rl + rh·u·G(u)), u = rh²."""
+    u = rh * rh
+    g = np.multiply(u, SIN_G2[-1])
+    for c in SIN_G2[-2::-1]:
+        g += c
+        g *= u
+    g *= rh
+    g += rl
+    return g + rh
 
 
 # --- local expansions next to zeros -------------------------------------------------------
