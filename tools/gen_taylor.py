@@ -50,7 +50,7 @@ def tanhshrink(x):
 
 # key: (function, derivative order, search interval for zeros, window radius)
 SPECS = {
-    "silu'": (silu, 1, (-10, 10), 0.5),
+    "silu'": (silu, 1, (-10, 10), 0.1),
     "silu''": (silu, 2, (-10, 10), 0.5),
     "gelu'": (gelu, 1, (-10, 10), 0.4),
     "gelu_tanh'": (gelu_tanh, 1, (-10, 10), 0.4),

@@ -622,29 +622,31 @@ def _silu_value(x, out, beta):
 
 
 def _silu_grad(x, out, beta):
-    # f' = σ(z) + z·σ'(z) = g'(z) for g(z) = z·σ(z)
+    # f' = g'(z) for g(z) = z·σ(z): g' = σ(z)·(1 + z·σ(−z)). With e = e^(−|z|), n = max([z >= 0], e)
+    # (σ's numerator) and c = max([z < 0], e) (σ(−z)'s): g' = n·(n + c·(1 + z))/(1 + e)². Next to
+    # the zero z ≈ −1.28 that is e·(e + (1 + z)), and both 1 + z and e + (1 + z) are exact
+    # (Sterbenz): only e's rounding is left, so the Taylor window there is narrow.
     xc, zh, zl, _ = _silu_z(x, beta)
-    # One exp: g'(zh) = (n(1 + e) + zh·e)/(1 + e)², e = e^(−|zh|), n = σ's numerator
-    # (1 for z >= 0, e below); with z = zh + zl, g'(z) = g'(zh) + zl·g''(zh), and
-    # g'' = σ'·(2 − z·tanh(z/2)) folds in as zh → zh + zl·(2 − zh·tanh(zh/2)).
     e = exp_neg_abs(zh)
-    n = np.greater_equal(zh, 0.0, out=out)
-    np.maximum(n, e, out=n)  # σ's numerator: 1 for z >= 0, e below
-    d = e + 1.0
-    n *= d
-    if zl is None:
-        t = np.multiply(e, zh, out=e)
-    else:
-        t = np.multiply(zh, 0.5)
-        np.tanh(t, out=t)
-        t *= zh
-        np.subtract(2.0, t, out=t)
+    if zl is not None:
+        # e^(−|z|) for z = zh + zl: e·(1 − sign(zh)·zl)
+        t = np.copysign(1.0, zh)
         t *= zl
-        t += zh
-        t *= e
-    n += t
-    d *= d
-    n /= d
+        np.subtract(1.0, t, out=t)
+        e *= t
+    n = np.greater_equal(zh, 0.0, out=out)
+    np.maximum(n, e, out=n)
+    c = np.less(zh, 0.0)
+    c = np.maximum(c, e, out=np.empty_like(e))
+    w = np.add(zh, 1.0)
+    if zl is not None:
+        w += zl
+    c *= w
+    c += n
+    n *= c
+    e += 1.0
+    e *= e
+    n /= e
     return taylor(n, zh, zl, "silu'")
 
 
