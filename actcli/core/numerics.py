@@ -208,13 +208,7 @@ def sin2(h: np.ndarray, low: np.ndarray | None = None, near_one: bool = False) -
     r += mp2
     if low is not None:
         r += low
-    u = np.multiply(r, r, out=mp2)
-    coeffs = SIN_G4 if near_one else SIN_G2
-    g = np.multiply(u, coeffs[-1])
-    for c in coeffs[-2::-1]:
-        g += c
-        g *= u
-    g *= r
+    g = _sin_minus_r(r, np.multiply(r, r, out=mp2), SIN_G4 if near_one else SIN_G2)
     g += r
     t = np.multiply(g, g, out=g)
     if not near_one:
@@ -264,14 +258,19 @@ def reduce_pi(h: np.ndarray, low: np.ndarray, quarter: bool = False) -> tuple[np
 
 def sin_dd(rh: np.ndarray, rl: np.ndarray) -> np.ndarray:
     """sin(rh + rl) for |rh| <= π/2 and |rl| <= ulp(rh): rh + (rl + rh·u·G(u)), u = rh²."""
-    u = rh * rh
-    g = np.multiply(u, SIN_G2[-1])
-    for c in SIN_G2[-2::-1]:
-        g += c
-        g *= u
-    g *= rh
+    g = _sin_minus_r(rh, rh * rh, SIN_G2)
     g += rl
     return g + rh
+
+
+def _sin_minus_r(r: np.ndarray, u: np.ndarray, coeffs: tuple[float, ...]) -> np.ndarray:
+    """sin r − r = r·u·G(u) for u = r², G(u) = Σ coeffs[k]·u^k (tools/gen_taylor.py), a new array."""
+    g = np.multiply(u, coeffs[-1])
+    for c in coeffs[-2::-1]:
+        g += c
+        g *= u
+    g *= r
+    return g
 
 
 # --- local expansions next to zeros -------------------------------------------------------
