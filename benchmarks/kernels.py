@@ -5,6 +5,8 @@ preallocated one, measured in the same run (the memory-bandwidth floor); the ker
 a preallocated `out` too, single-threaded. `x2 threads` is the speed-up of value with
 `--threads` threads (default 2) over one; `vs textbook` is the textbook numpy formula's time
 over actcli's (value and grad together; > 1 means actcli is faster), where there is one.
+`goal` is the issue's most ns/element over the floor for the function's family, and `met` says
+whether value and grad both keep to it.
 
 Run: python benchmarks/kernels.py [--n 1e7] [--repeat 3] [--only sigmoid relu]
 """
