@@ -8,20 +8,23 @@ Library use costs only numpy::
     (array([-0.2,  2. ]), array([0.2, 1. ]))
 """
 
-from actcli.core.registry import (
-    Activation,
-    ActivationError,
-    Declaration,
-    Interval,
-    Param,
-    ParameterError,
-    UnknownFunctionError,
-    declaration,
-    declarations,
-    get,
-    names,
-    parse_spec,
-)
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # for type checkers and editors; at run time, __getattr__ below
+    from actcli.core.registry import (
+        Activation,
+        ActivationError,
+        Declaration,
+        Interval,
+        Param,
+        ParameterError,
+        UnknownFunctionError,
+        declaration,
+        declarations,
+        get,
+        names,
+        parse_spec,
+    )
 
 __version__ = "0.1.0"
 
@@ -40,3 +43,13 @@ __all__ = [
     "parse_spec",
     "__version__",
 ]
+
+
+def __getattr__(name: str) -> object:
+    # The registry (and numpy) load on first use, so that the command line's TAB completion
+    # and --help, which import this package, never pay for them.
+    if name in __all__:
+        from actcli.core import registry
+
+        return getattr(registry, name)
+    raise AttributeError(f"module 'actcli' has no attribute {name!r}")

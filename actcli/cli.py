@@ -22,13 +22,30 @@ from enum import Enum
 from pathlib import Path
 from typing import Annotated, Any
 
-import numpy as np
 import typer
 from typer.core import TyperCommand, TyperGroup
 
 import actcli
-from actcli import io
-from actcli.core.dialects import DIALECT_NAMES
+from actcli._index import DIALECT_NAMES
+from actcli.tokens import is_number
+
+
+def _lazy(name: str) -> Any:
+    """The module `name`, executed on first attribute access (importlib's LazyLoader): TAB
+    completion and --help never touch io, so they never load numpy."""
+    import importlib.util
+
+    if name in sys.modules:
+        return sys.modules[name]
+    spec = importlib.util.find_spec(name)
+    spec.loader = importlib.util.LazyLoader(spec.loader)
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[name] = module
+    spec.loader.exec_module(module)
+    return module
+
+
+io = _lazy("actcli.io")
 
 try:  # typer 0.2x carries its own copy of click
     from typer._click import exceptions as clickx
@@ -99,9 +116,6 @@ class ActGroup(TyperGroup):
                 **extra,
             )
             code = rv if isinstance(rv, int) else 0
-        except (actcli.ActivationError, io.InputError) as e:
-            code = getattr(e, "exit_code", EXIT_USAGE)
-            message = f"{self._where}: {_one_line(str(e))}"
         except clickx.ClickException as e:
             if type(e).__name__ == "NoArgsIsHelpError":  # bare `actcli`: help, already shown
                 code = 0
@@ -114,6 +128,11 @@ class ActGroup(TyperGroup):
         except MemoryError:
             code = EXIT_FAILURE
             message = f"{self._where}: out of memory; ask for fewer points"
+        except ValueError as e:  # ValueError, not the classes: naming them would load numpy
+            if not isinstance(e, (actcli.ActivationError, io.InputError)):
+                raise
+            code = getattr(e, "exit_code", EXIT_USAGE)
+            message = f"{self._where}: {_one_line(str(e))}"
         if message:
             print(message, file=sys.stderr, flush=True)
         if standalone_mode:
@@ -144,7 +163,7 @@ def _numbers_positional(args: list[str], params: Iterable[Any], ctx: Any = None)
         if (
             arg.startswith("-")
             and len(arg) > 1
-            and not io.is_number(arg)
+            and not is_number(arg)
             and not _minus_expression(arg, takes)
         ):
             n = 0 if "=" in arg else takes.get(arg, 0)
@@ -183,7 +202,7 @@ def _shade_value(args: list[str]) -> list[str]:
         arg = args[i]
         if arg.startswith("--shade-vanishing="):
             out += ["--shade-vanishing", "--threshold", arg.partition("=")[2]]
-        elif arg == "--shade-vanishing" and i + 1 < len(args) and io.is_number(args[i + 1]):
+        elif arg == "--shade-vanishing" and i + 1 < len(args) and is_number(args[i + 1]):
             out += [arg, "--threshold", args[i + 1]]
             i += 1
         else:
@@ -560,7 +579,7 @@ def _points_in(
 
 def _source(
     tokens: list[str] | None, span: Any, num: int, path: Path | None, dtype: Precision
-) -> io.Source:
+) -> "io.Source":
     return io.open_points(
         tokens or [], span=span, num=num, path=path, stdin=sys.stdin, dtype=dtype.value
     )
@@ -586,7 +605,7 @@ def _progress(total: float | None) -> Iterator[Any]:
 
 
 def _write_points(
-    job: io.Job, source: io.Source, fmt: str, output: Path | None, no_color: bool
+    job: "io.Job", source: "io.Source", fmt: str, output: Path | None, no_color: bool
 ) -> None:
     """eval, grad and compare: the results, written block by block as the points are read
     (the terminal table computes only the rows it shows)."""
@@ -1274,6 +1293,8 @@ def dialects_(
     if x or span is not None:
         xs = _points_in(x, span, num, None, Precision.float64)
     else:
+        import numpy as np
+
         xs = np.array(dialects.default_points(name), dtype=np.float64)
     rows, value_differs, grad_differs = dialects.compare(name, xs)
     if fmt == "table":

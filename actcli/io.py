@@ -135,6 +135,7 @@ from typing import IO, Any
 import numpy as np
 
 from actcli.core.registry import Activation
+from actcli.tokens import is_number
 
 DTYPES = ("float32", "float64")
 CHUNK = 1 << 14  # rows per write: a pipe closed early is noticed early
@@ -159,15 +160,6 @@ class InputError(ValueError):
 
 
 # --- reading -------------------------------------------------------------------------------
-
-
-def is_number(token: str) -> bool:
-    """True if `token` reads as a float: '1', '-2.5', '1e-3', 'nan', 'inf', '-inf'."""
-    try:
-        float(token)
-    except ValueError:
-        return False
-    return True
 
 
 def _show(token: str) -> str:

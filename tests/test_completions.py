@@ -88,24 +88,42 @@ def test_script_syntax(shell: str, check: list[str]) -> None:
     assert out.returncode == 0, out.stderr
 
 
-def test_a_tab_press_imports_nothing_heavy() -> None:
-    env = {
-        **os.environ,
-        "_ACTCLI_COMPLETE": "complete_bash",
-        "COMP_WORDS": "actcli grad si",
-        "COMP_CWORD": "2",
-    }
+def _loaded_after(argv: list[str], env: dict[str, str]) -> tuple[str, list[str]]:
+    """Run `actcli argv` in a fresh interpreter: its stdout, and which heavy modules it loaded."""
     code = (
         "import sys, runpy\n"
-        "sys.argv = ['actcli']\n"
+        f"sys.argv = ['actcli', *{argv!r}]\n"
         "try:\n    runpy.run_module('actcli', run_name='__main__')\n"
         "except SystemExit:\n    pass\n"
-        "heavy = sorted(m for m in ('rich', 'plotext', 'scipy') if m in sys.modules)\n"
+        "heavy = sorted(m for m in ('numpy', 'rich', 'plotext', 'scipy') if m in sys.modules)\n"
         "sys.stderr.write('HEAVY=' + ','.join(heavy))\n"
     )
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, timeout=60)
-    assert "sigmoid" in out.stdout
-    assert out.stderr.strip().endswith("HEAVY="), out.stderr
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         env={**os.environ, **env}, timeout=60)
+    return out.stdout, out.stderr.strip().rpartition("HEAVY=")[2].split(",")
+
+
+def test_a_tab_press_imports_nothing_heavy_not_even_numpy() -> None:
+    env = {"_ACTCLI_COMPLETE": "complete_bash", "COMP_WORDS": "actcli grad leaky_relu:", "COMP_CWORD": "2"}
+    stdout, heavy = _loaded_after([], env)
+    assert stdout.split() == ["leaky_relu:alpha="]
+    assert heavy == [""]
+
+
+@pytest.mark.parametrize("argv", [["--help"], ["grad", "--help"], ["plot", "--help"], ["table", "--help"]])
+def test_help_imports_nothing_heavy_not_even_numpy(argv: list[str]) -> None:
+    stdout, heavy = _loaded_after(argv, {})
+    assert "Usage: actcli" in stdout
+    assert heavy == [""]
+
+
+def test_the_light_index_is_current() -> None:
+    assert completions.INDEX.read_text() == completions.index(), "run: python -m actcli.completions"
+
+
+def test_a_real_command_still_loads_numpy() -> None:  # the check above can tell
+    _, heavy = _loaded_after(["grad", "relu", "1"], {})
+    assert heavy == ["numpy"]
 
 
 def test_fish_completes_function_names(tmp_path: Path) -> None:
