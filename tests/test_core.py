@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import warnings
+
 import numpy as np
 import pytest
 
@@ -211,3 +213,45 @@ def test_every_function_declares_its_paired_init_and_max_slope() -> None:
     assert actcli.declaration("relu").init == "he" and actcli.declaration("selu").init == "lecun"
     assert actcli.declaration("sigmoid").max_slope == 0.25
     assert actcli.declaration("squared_relu").max_slope is None
+
+
+@pytest.mark.parametrize("name", CATALOG)
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+def test_out_may_be_the_input_itself(name: str, dtype: type) -> None:
+    from actcli.core import kernels
+
+    act = actcli.get(name)
+    x = np.linspace(-8, 8, kernels.CHUNK + 101, dtype=dtype)
+    for order in (0, 1, 2):
+        y = x.copy()
+        act.derivative(y, order, out=y)
+        np.testing.assert_array_equal(y, act.derivative(x, order))
+
+
+# Parameters at the edges of their domains, inputs at the edges of the dtype: no warnings.
+EXTREME_SPECS = [
+    "leaky_relu:alpha=0", "leaky_relu:alpha=1e300", "leaky_relu:alpha=1e-300",
+    "hardtanh:min=-1e40,max=1e40", "hardtanh:min=-1e-300,max=1e-300", "softshrink:lambd=1e40",
+    "snake:a=3", "snake:a=1e-300", "snake:a=1e300", "silu:beta=1e-300", "silu:beta=1e300",
+    "softplus:beta=1e-300", "softplus:beta=1e300", "elu:alpha=1e300", "celu:alpha=1e-300",
+    "squareplus:b=1e300",
+]
+
+
+@pytest.mark.parametrize("spec", EXTREME_SPECS)
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+def test_extreme_parameters_raise_no_warnings(spec: str, dtype: type) -> None:
+    f = np.finfo(dtype)
+    x = np.array([-np.inf, -f.max, -1e30, -3.0, -f.tiny, -0.0, 0.0, f.tiny, 3.0, 1e30, f.max, np.inf], dtype)
+    act = actcli.get(spec)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        for order in (0, 1, 2):
+            y = act.derivative(x, order)
+            assert y.dtype == dtype
+            assert not np.isnan(y[[0, -1]]).any() or spec.startswith("snake"), (order, y)
+
+
+def test_leaky_relu_with_zero_slope_is_relu_at_infinity() -> None:
+    act = actcli.get("leaky_relu", alpha=0.0)
+    assert list(act.value([-np.inf, np.inf])) == [0.0, np.inf]

@@ -190,6 +190,8 @@ class ReLU:
 class LeakyReLU:
     @native(any_params=True)
     def value(x, out, alpha):
+        if alpha == 0:  # relu; α·x below would be 0·inf = nan at x = ±inf
+            return np.maximum(x, 0.0, out=out)
         if alpha > 1:
             y = np.where(x > 0, x, mul(x.astype(np.float64, copy=False), alpha))
             # Rounding to float32 overflows exactly when the true value does (as in apply).
@@ -203,7 +205,8 @@ class LeakyReLU:
     @native(any_params=True)  # clip rounds α to out's dtype, correctly
     def grad(x, out, alpha):
         if alpha > 1:
-            return np.where(x > 0, 1.0, np.asarray(alpha, x.dtype))
+            with np.errstate(over="ignore"):  # α rounds to inf in float32 where it should
+                return np.where(x > 0, 1.0, np.asarray(alpha, x.dtype))
         np.greater(x, 0.0, out=out)
         return np.clip(out, alpha, 1.0, out=out)  # 1 for x > 0, α below, as α <= 1
 
@@ -625,7 +628,8 @@ def _silu_grad(x, out, beta):
     # f' = g'(z) for g(z) = z·σ(z): g' = σ(z)·(1 + z·σ(−z)). With e = e^(−|z|), n = max([z >= 0], e)
     # (σ's numerator) and c = max([z < 0], e) (σ(−z)'s): g' = n·(n + c·(1 + z))/(1 + e)². Next to
     # the zero z ≈ −1.28 that is e·(e + (1 + z)), and both 1 + z and e + (1 + z) are exact
-    # (Sterbenz): only e's rounding is left, so the Taylor window there is narrow.
+    # (Sterbenz): only e's rounding is left, so the Taylor window there is narrow (0.15; for
+    # β != 1, z = zh + zl adds two roundings, and 0.1 let them reach 7 ULP).
     xc, zh, zl, _ = _silu_z(x, beta)
     e = exp_neg_abs(zh)
     if zl is not None:
@@ -1226,7 +1230,8 @@ def _snake_value(x, a):
     """x + sin²(ax)/a through _snake_ax: the careful form, for any x."""
     ph, pl = _snake_ax(x, a)
     s = _snake_sin(ph, pl)
-    return np.where(np.isfinite(x), x + s * s / a, x)
+    with np.errstate(over="ignore"):  # x + sin²/a above the largest double is inf, truly
+        return np.where(np.isfinite(x), x + s * s / a, x)
 
 
 def _snake_grad(x, a):
@@ -1253,8 +1258,8 @@ def _snake_grad2(x, a):
 def _snake_grad_near_zeros(x, a):
     """2·sin²(ax + π/4) for |ax| <= REDUCE_MAX, to a few ULP even next to the zeros of f':
     ax exactly as hi + lo, then ax + π/4 − mπ summed to about 1e-30 (numerics.reduce_pi)."""
-    h, low = (x, np.zeros_like(x)) if a == 1.0 else two_prod(x, a)
-    s = sin_dd(*reduce_pi(h, low, quarter=True))
+    h, low = scaled(x, a)
+    s = sin_dd(*reduce_pi(h, np.zeros_like(x) if low is None else low, quarter=True))
     s *= s
     s *= 2.0
     return s
@@ -1270,7 +1275,7 @@ def _snake_sin2(x, a, shift, near_one=False):
         far |= np.isnan(x)
         redo = np.flatnonzero(far)
         x = np.where(far, 0.0, x)
-    h, low = (x, None) if a == 1.0 else two_prod(x, a)
+    h, low = scaled(x, a)
     if shift:
         h, e = two_sum(h, _PI4[0])
         e += _PI4[1]
@@ -1310,7 +1315,7 @@ class Snake:
             xr = x.take(redo)
             # Beyond REDUCE_MAX, f' keeps an absolute error of about 1e-16·|ax|/1e6 next to
             # its zeros: the careful form's π/4 has only 106 bits.
-            far = np.abs(xr) * a > REDUCE_MAX
+            far = np.abs(xr) > REDUCE_MAX / a
             far |= np.isnan(xr)
             out.put(redo[far], _snake_grad(xr[far], a))
             near = np.union1d(np.setdiff1d(near, redo[far], assume_unique=True), redo[~far])

@@ -28,8 +28,11 @@ CHUNK = 1 << 16
 MIN_PARALLEL = 4 * CHUNK  # below this, starting threads costs more than it saves
 
 # glibc returns freed heap to the system once more than 128 KiB of it is free at the top, so
-# every chunk's temporaries would be page-faulted in afresh (silu grad: 2.4x slower). Past this
-# many elements, apply() lets glibc keep up to _KEEP_HEAP bytes of freed heap for reuse.
+# every chunk's temporaries would be page-faulted in afresh (silu grad: 2.4x slower). So the
+# first input longer than a chunk makes apply() ask glibc, for the whole process, to keep up to
+# _KEEP_HEAP bytes of freed heap for reuse. A program that embeds actcli and minds its memory
+# can set TUNE_MALLOC = False before that.
+TUNE_MALLOC = True
 _KEEP_HEAP = 64 << 20
 
 Kernel = Callable[..., np.ndarray]
@@ -67,7 +70,7 @@ def _pool(threads: int) -> Any:
 
 
 def native(kernel: Kernel | None = None, *, any_params: bool = False) -> Any:
-    """Mark a kernel that is exact in any float dtype: every result is one correctly rounded
+    """Mark a kernel that is exact in float32 too: every result is one correctly rounded
     operation, or a comparison, on x and the parameters. float32 input then runs in float32
     (twice the elements per byte) when every parameter is a float32 number, or always with
     `any_params` (the kernel never compares x with a parameter, and rounds it correctly).
@@ -78,6 +81,12 @@ def native(kernel: Kernel | None = None, *, any_params: bool = False) -> Any:
         return k
 
     return mark if kernel is None else mark(kernel)
+
+
+def _exact_in(dtype: np.dtype, v: float) -> bool:
+    """v is a number of this dtype (beyond its range it is not: the cast gives inf)."""
+    with np.errstate(over="ignore"):
+        return float(dtype.type(v)) == v
 
 
 def result_dtype(x: np.ndarray) -> np.dtype:
@@ -107,9 +116,12 @@ def apply(
         if out.shape != arr.shape or out.dtype != dtype or not out.flags.c_contiguous:
             raise ValueError(f"out must be a contiguous {dtype} array of shape {arr.shape}")
         result = out.reshape(-1)
+        if np.may_share_memory(out, arr):  # out=x: kernels read x after writing out
+            flat = flat.copy()
     mode = getattr(kernel, "native", None)
-    native_ok = dtype != np.float64 and (
-        mode == "any" or (mode is not None and all(float(dtype.type(v)) == v for v in params.values()))
+    # float32 only: numpy's float16 loops differ in details (maximum(-0.0, 0) is -0.0 there).
+    native_ok = dtype == np.float32 and (
+        mode == "any" or (mode is not None and all(_exact_in(dtype, v) for v in params.values()))
     )
     direct = dtype == np.float64 or native_ok  # write straight into the result, no scratch copy
     local = threading.local()
@@ -143,7 +155,7 @@ def apply(
             run(start)
 
     starts = range(0, flat.size, CHUNK)
-    if len(starts) > 1:
+    if len(starts) > 1 and TUNE_MALLOC:
         _keep_freed_heap()
     n_threads = min(threads or default_threads(), len(starts))
     if n_threads > 1 and flat.size >= MIN_PARALLEL:
