@@ -139,7 +139,8 @@ def test_no_warnings_at_extremes(key: str) -> None:
 
 # --- sin² by range reduction (snake) ---------------------------------------------------------
 # The reference covers |x| <= 10 and a few huge x; the reduction's error grows with the
-# multiple m of π it removes, so check the doubles nearest f's and f''s zeros far out as well.
+# multiple m of π it removes, so check far out as well the doubles nearest the zeros of f'
+# (ax = −π/4 + kπ) and the points where sin² is 1 (ax = π/2 + kπ), where x + sin²/a cancels most.
 
 
 @pytest.mark.parametrize("a", [1.0, 0.5, 3.0])
@@ -159,3 +160,23 @@ def test_snake_far_from_zero_and_next_to_the_zeros_of_its_derivative(a: float) -
         want = np.array([float(v) for v in ref])
         err = ulp_error(got, want)
         assert err.max() <= bound, _worst(x, got, want, err)
+
+
+@pytest.mark.parametrize("beta", [1.0, 1.5, 1.7, 1.702])
+def test_silu_derivative_next_to_its_zero_for_any_beta(beta: float) -> None:
+    """Both sides of the Taylor window's edge at |βx − c| = 0.15, densely: within 5 ULP (a
+    window of 0.1 gave 7 for β != 1, whose βx carries one more rounding)."""
+    import mpmath as mp
+
+    mp.mp.dps = 40
+    c = -1.2784645427610737
+    x = np.linspace((c - 0.3) / beta, (c + 0.3) / beta, 2401)
+    got = actcli.get("silu", beta=beta).grad(x)
+    want = []
+    for v in x:
+        z = mp.mpf(beta) * mp.mpf(v)
+        s = 1 / (1 + mp.exp(-z))
+        want.append(float(s * (1 + z * (1 - s))))
+    want = np.array(want)
+    err = ulp_error(got, want)
+    assert err.max() <= 5.0, _worst(x, got, want, err)

@@ -50,7 +50,7 @@ def tanhshrink(x):
 
 # key: (function, derivative order, search interval for zeros, window radius)
 SPECS = {
-    "silu'": (silu, 1, (-10, 10), 0.1),
+    "silu'": (silu, 1, (-10, 10), 0.15),
     "silu''": (silu, 2, (-10, 10), 0.5),
     "gelu'": (gelu, 1, (-10, 10), 0.4),
     "gelu_tanh'": (gelu_tanh, 1, (-10, 10), 0.4),
@@ -125,7 +125,7 @@ def pi_split():
 
 def pi_parts():
     """π = P1 + ... + P5: P1..P4 keep 30 significant bits, so q·Pi is exact for any q with at
-    most 23 (m − ¼ for |m| < 2^21); P5, the rest, is below 1e-35."""
+    most 23 (m − ¼ for |m| < 2^21); P5 is the rest, to within 1e-53."""
     parts, rest = [], mp.pi
     for _ in range(4):
         e = int(mp.floor(mp.log(abs(rest), 2)))
@@ -164,7 +164,7 @@ def main() -> None:
         "ERFCX_STEP, ERFCX: Taylor coefficients of erfcx around ERFCX_STEP·(i + ½), one row per i",
         "SIN_G2, SIN_G4: sin r = r + r·u·G(u), u = r², G(u) = Σ G[k]·u^k, for |r| <= π/2, π/4",
         "PI_SPLIT: π = P1 + P2 (+ under 1e-26), P1 with 33 significant bits",
-        "PI_PARTS: π = P1 + ... + P5 (+ under 1e-70), P1..P4 with 30 significant bits",
+        "PI_PARTS: π = P1 + ... + P5 (+ under 1e-53), P1..P4 with 30 significant bits",
         '"""',
         "",
         "EXPANSIONS: dict[str, tuple[tuple[float, float, float, float, tuple[float, ...]], ...]] = {",

@@ -4,12 +4,12 @@ EXPANSIONS: key -> ((centre hi, mid, lo, window radius, coefficients a_0..a_n), 
 ERFCX_STEP, ERFCX: Taylor coefficients of erfcx around ERFCX_STEP·(i + ½), one row per i
 SIN_G2, SIN_G4: sin r = r + r·u·G(u), u = r², G(u) = Σ G[k]·u^k, for |r| <= π/2, π/4
 PI_SPLIT: π = P1 + P2 (+ under 1e-26), P1 with 33 significant bits
-PI_PARTS: π = P1 + ... + P5 (+ under 1e-70), P1..P4 with 30 significant bits
+PI_PARTS: π = P1 + ... + P5 (+ under 1e-53), P1..P4 with 30 significant bits
 """
 
 EXPANSIONS: dict[str, tuple[tuple[float, float, float, float, tuple[float, ...]], ...]] = {
     "silu'": (
-        (-1.2784645427610737, -1.0946994183093437e-16, -3.907766676128665e-33, 0.1, (
+        (-1.2784645427610737, -1.0946994183093437e-16, -3.907766676128665e-33, 0.15, (
             0.0,
             0.2178117057198001,
             0.1466487969969469,
@@ -24,6 +24,8 @@ EXPANSIONS: dict[str, tuple[tuple[float, float, float, float, tuple[float, ...]]
             -2.942631888842464e-06,
             2.346029682463866e-06,
             8.599695028268575e-07,
+            -3.051244750055421e-08,
+            -9.266646309267441e-08,
         )),
     ),
     "silu''": (

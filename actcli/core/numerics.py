@@ -64,9 +64,17 @@ def two_prod(a: np.ndarray, b: np.ndarray | float) -> tuple[np.ndarray, np.ndarr
 
 
 def scaled(x: np.ndarray, c: float) -> tuple[np.ndarray, np.ndarray | None]:
-    """c*x as hi + lo; lo is None when c is 1 (the product is x itself, exactly)."""
+    """c*x as hi + lo; lo is None when c is 1 (the product is x itself, exactly).
+
+    For an extreme c, x and c trade a power of two (exactly) so that neither part overflows
+    Dekker's splitting: callers keep |c·x| moderate, so x is then small or c·x negligible.
+    """
     if c == 1.0:
         return x, None
+    if abs(c) < 2.0**-64:
+        return two_prod(x * 2.0**-64, c * 2.0**64)
+    if abs(c) > 2.0**64:
+        return two_prod(x * 2.0**64, c * 2.0**-64)
     return two_prod(x, c)
 
 
@@ -174,8 +182,10 @@ def softplus(z: np.ndarray, out: np.ndarray | None = None) -> np.ndarray:
 
 def sech2(z: np.ndarray, out: np.ndarray | None = None) -> np.ndarray:
     """sech²(z) = 4e/(1 + e)² with e = e^(−2|z|); not 1 − tanh², which is 0 beyond |z| = 19."""
-    e = exp_neg_abs(z)
-    e *= e  # e^(−2|z|): one rounding more than exp(−2|z|), and no cap against 2|z| overflowing
+    e = np.abs(z)
+    np.minimum(e, 400.0, out=e)  # 2|z| must not overflow; e^(−800) is 0 already
+    e *= -2.0
+    np.exp(e, out=e)  # not e^(−|z|) squared, which rounds once more: 5 ULP instead of 3
     out = np.add(e, 1.0, out=out)
     np.multiply(out, out, out=out)
     np.divide(e, out, out=out)
