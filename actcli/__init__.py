@@ -47,9 +47,19 @@ __all__ = [
 
 def __getattr__(name: str) -> object:
     # The registry (and numpy) load on first use, so that the command line's TAB completion
-    # and --help, which import this package, never pay for them.
-    if name in __all__:
-        from actcli.core import registry
+    # and --help, which import this package, never pay for them. Submodules load on first use
+    # too (`actcli.io`, `actcli.core`), as they would have after an eager import.
+    import importlib
 
-        return getattr(registry, name)
-    raise AttributeError(f"module 'actcli' has no attribute {name!r}")
+    if name in __all__:
+        return getattr(importlib.import_module("actcli.core.registry"), name)
+    try:
+        return importlib.import_module(f"actcli.{name}")
+    except ModuleNotFoundError as e:
+        if e.name != f"actcli.{name}":
+            raise
+        raise AttributeError(f"module 'actcli' has no attribute {name!r}") from None
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(__all__))

@@ -42,6 +42,8 @@ def _lazy(name: str) -> Any:
     module = importlib.util.module_from_spec(spec)
     sys.modules[name] = module
     spec.loader.exec_module(module)
+    parent, _, child = name.rpartition(".")
+    setattr(sys.modules[parent], child, module)  # as `import` does: actcli.io is that module
     return module
 
 

@@ -100,6 +100,7 @@ def _loaded_after(argv: list[str], env: dict[str, str]) -> tuple[str, list[str]]
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                          env={**os.environ, **env}, timeout=60)
+    assert "HEAVY=" in out.stderr, out.stderr  # the child ran to the end
     return out.stdout, out.stderr.strip().rpartition("HEAVY=")[2].split(",")
 
 
