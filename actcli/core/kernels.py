@@ -59,7 +59,10 @@ def _keep_freed_heap() -> None:
 
     libc = ctypes.CDLL(None)
     libc.mallopt(-1, _KEEP_HEAP)  # M_TRIM_THRESHOLD: free heap kept before trimming
-    libc.mallopt(-3, 4 << 20)  # M_MMAP_THRESHOLD: temporaries come from the heap, not mmap
+    # M_MMAP_THRESHOLD: setting either value turns off glibc's own rising threshold, so pin it
+    # at that rise's ceiling (32 MB): a lower one made text input 25% slower, as every block
+    # of a few MB was mapped and unmapped afresh.
+    libc.mallopt(-3, 32 << 20)
 
 
 @functools.cache
