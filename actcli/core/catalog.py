@@ -63,14 +63,14 @@ def _flat(x: np.ndarray, out: np.ndarray, **params: float) -> np.ndarray:
     return out
 
 
-def _in_blocks(kernel):
+def _in_blocks(kernel, block=1 << 14):
     """Run kernel over 16K-element slices of the chunk: for kernels whose many temporaries
     (gelu's gathered erfcx coefficients) would not fit in L2 at the full chunk size."""
 
     def blocked(x, out, **params):
-        for start in range(0, x.size, 1 << 14):
-            dst = out[start : start + (1 << 14)]
-            y = kernel(x[start : start + (1 << 14)], dst, **params)
+        for start in range(0, x.size, block):
+            dst = out[start : start + block]
+            y = kernel(x[start : start + block], dst, **params)
             if y is not dst:
                 dst[...] = y
         return out
