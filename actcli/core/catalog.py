@@ -788,7 +788,7 @@ class Mish:
     def value(x, out):
         xm = np.maximum(x, -800.0)  # above 800, t is 1 exactly and f = x
         w = exp_neg_abs(xm)
-        n, _, d = _mish_t(xm, w, out)
+        n, _, d, _, _ = _mish_t(xm, w, out)
         n /= d
         n *= xm
         return n
@@ -796,9 +796,9 @@ class Mish:
     def grad(x, out):
         xc = np.clip(x, -800.0, 800.0)
         w = exp_neg_abs(xc)
-        n, q, d = _mish_t(xc, w, out)
+        n, q, d, m, _ = _mish_t(xc, w, out)
         # f' = t + x(1 − t²)σ = (N·D + 4x·q·(1 + w)·max(m, w))/D²
-        q *= np.maximum(xc > 0.0, w)  # σ's numerator
+        q *= np.maximum(m, w, out=m)  # σ's numerator
         w += 1.0
         q *= w
         q *= xc
@@ -814,9 +814,9 @@ class Mish:
         # σ(−x) − 2tσ = (max(m̄, w)·D − 2N·max(m, w))/((1 + w)·D).
         xc = np.clip(x, -800.0, 800.0)
         w = exp_neg_abs(xc)
-        n, q, d = _mish_t(xc, w, out)
-        ns = np.maximum(xc > 0.0, w)  # σ's numerator
-        a = np.maximum(xc <= 0.0, w)  # σ(−x)'s numerator
+        n, q, d, m, mb = _mish_t(xc, w, out)
+        ns = np.maximum(m, w, out=m)  # σ's numerator
+        a = np.maximum(mb, w, out=mb)  # σ(−x)'s numerator
         w += 1.0
         a *= d
         n *= ns
@@ -835,9 +835,10 @@ class Mish:
 
 
 def _mish_t(xc, w, out):
-    """(N, q, D) of t = N/D for w = e^(−|x|); N is written into out."""
-    m = np.greater(xc, 0.0)
-    mb = np.less_equal(xc, 0.0)
+    """(N, q, D) of t = N/D for w = e^(−|x|), N written into out, and the masks m = [x > 0]
+    and m̄ = 1 − m, as floats: numpy's loops that mix booleans and floats cost twice as much."""
+    m = np.greater(xc, 0.0, out=np.empty_like(w))
+    mb = np.subtract(1.0, m)
     q = np.multiply(w, w)
     n = np.multiply(mb, q, out=out)
     np.maximum(n, m, out=n)
@@ -847,7 +848,7 @@ def _mish_t(xc, w, out):
     np.maximum(q, mb, out=q)
     np.multiply(q, 2.0, out=d)
     d += n
-    return n, q, d
+    return n, q, d, m, mb
 
 
 # --- bounded and rational ------------------------------------------------------------------
