@@ -22,6 +22,7 @@ from actcli.core.numerics import (
     erfcx,
     exp_neg_abs,
     mul,
+    prod_err,
     reduce_pi,
     scaled,
     sech2,
@@ -471,7 +472,7 @@ def _gelu_tanh_u(x):
     e += s2l
     # k1·x³ = th + tl
     th = np.multiply(s3h, GELU_K1, out=s2h)
-    tl = _scalar_prod_err(s3h, GELU_K1, th, ah, al, bh)
+    tl = prod_err(s3h, GELU_K1, th, ah, al, bh)
     np.multiply(e, GELU_K1, out=e)
     tl += e
     # xc + k1·x³ = sh + sl
@@ -484,30 +485,10 @@ def _gelu_tanh_u(x):
     sl += tl
     # u = k0·(sh + sl) = uh + ul
     uh = np.multiply(sh, GELU_K0, out=th)
-    ul = _scalar_prod_err(sh, GELU_K0, uh, tl, bb, e)
+    ul = prod_err(sh, GELU_K0, uh, tl, bb, e)
     np.multiply(sl, GELU_K0, out=sl)
     ul += sl
     return xc, uh, ul
-
-
-def _scalar_prod_err(a, b, p, ah, al, e):
-    """The error of p = a·b for a float b (two_prod's e), in the buffer e; ah, al: scratch."""
-    bh = _SPLIT * b
-    bh = bh - (bh - b)
-    bl = b - bh
-    np.multiply(a, _SPLIT, out=ah)
-    np.subtract(ah, a, out=al)
-    ah -= al
-    np.subtract(a, ah, out=al)
-    np.multiply(ah, bh, out=e)
-    e -= p
-    ah *= bl
-    e += ah
-    np.multiply(al, bh, out=ah)
-    e += ah
-    al *= bl
-    e += al
-    return e
 
 
 @activation(

@@ -47,12 +47,18 @@ def two_prod(a: np.ndarray, b: np.ndarray | float) -> tuple[np.ndarray, np.ndarr
         e += al * bh
         e += al * bl
         return p, e
-    bh, bl = _split(float(b))
-    ah = np.multiply(a, _SPLIT)
-    al = np.subtract(ah, a)
+    return p, prod_err(a, float(b), p, np.empty_like(a), np.empty_like(a), np.empty_like(a))
+
+
+def prod_err(a: np.ndarray, b: float, p: np.ndarray, ah: np.ndarray, al: np.ndarray, e: np.ndarray) -> np.ndarray:
+    """The error a·b − p of p = a·b for a float b (Dekker), in the buffer e; ah and al are
+    scratch. For callers that reuse their buffers (gelu_tanh's u)."""
+    bh, bl = _split(b)
+    np.multiply(a, _SPLIT, out=ah)
+    np.subtract(ah, a, out=al)
     ah -= al  # a's high half
     np.subtract(a, ah, out=al)
-    e = np.multiply(ah, bh)
+    np.multiply(ah, bh, out=e)
     e -= p
     ah *= bl
     e += ah
@@ -60,7 +66,7 @@ def two_prod(a: np.ndarray, b: np.ndarray | float) -> tuple[np.ndarray, np.ndarr
     e += ah
     al *= bl
     e += al
-    return p, e
+    return e
 
 
 def scaled(x: np.ndarray, c: float) -> tuple[np.ndarray, np.ndarray | None]:
