@@ -28,7 +28,7 @@ from __future__ import annotations
 import math
 import numbers
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from typing import Any
 
 import numpy as np
@@ -238,15 +238,7 @@ class FunctionFlow:
     dead_fraction: list[float]  # units with f'(z_l) = 0 for every input
 
     def to_dict(self) -> dict[str, Any]:
-        return {
-            "function": self.function,
-            "params": dict(self.params),
-            "init": self.init,
-            "grad_norm": list(self.grad_norm),
-            "grad_norm_ratio": list(self.grad_norm_ratio),
-            "mean_abs_grad": list(self.mean_abs_grad),
-            "dead_fraction": list(self.dead_fraction),
-        }
+        return asdict(self)  # the JSON document: fields in order, nested results too
 
 
 @dataclass(frozen=True)
@@ -258,13 +250,7 @@ class FlowResult:
     functions: list[FunctionFlow]
 
     def to_dict(self) -> dict[str, Any]:
-        return {
-            "depth": self.depth,
-            "width": self.width,
-            "batch": self.batch,
-            "seed": self.seed,
-            "functions": [f.to_dict() for f in self.functions],
-        }
+        return asdict(self)  # the JSON document: fields in order, nested results too
 
 
 def _inits(acts: Sequence[Activation], init: str | None) -> list[str]:
@@ -319,16 +305,7 @@ class FunctionDead:
     grad_norm: list[float]  # ||dL/dW_l||_F: 0 where no gradient gets through
 
     def to_dict(self) -> dict[str, Any]:
-        return {
-            "function": self.function,
-            "params": dict(self.params),
-            "init": self.init,
-            "dead_total": self.dead_total,
-            "dead_fraction": list(self.dead_fraction),
-            "zero_output_fraction": list(self.zero_output_fraction),
-            "mean_abs_grad": list(self.mean_abs_grad),
-            "grad_norm": list(self.grad_norm),
-        }
+        return asdict(self)  # the JSON document: fields in order, nested results too
 
 
 @dataclass(frozen=True)
@@ -341,14 +318,7 @@ class DeadResult:
     functions: list[FunctionDead]
 
     def to_dict(self) -> dict[str, Any]:
-        return {
-            "depth": self.depth,
-            "width": self.width,
-            "batch": self.batch,
-            "seed": self.seed,
-            "bias_shift": self.bias_shift,
-            "functions": [f.to_dict() for f in self.functions],
-        }
+        return asdict(self)  # the JSON document: fields in order, nested results too
 
 
 def dead(
@@ -401,19 +371,7 @@ class CollapseResult:
     relative_residual: float  # max_abs_diff / max_abs_output
 
     def to_dict(self) -> dict[str, Any]:
-        return {
-            "function": self.function,
-            "params": dict(self.params),
-            "init": self.init,
-            "depth": self.depth,
-            "width": self.width,
-            "batch": self.batch,
-            "seed": self.seed,
-            "bias": self.bias,
-            "max_abs_diff": self.max_abs_diff,
-            "max_abs_output": self.max_abs_output,
-            "relative_residual": self.relative_residual,
-        }
+        return asdict(self)  # the JSON document: fields in order, nested results too
 
 
 def collapse(
