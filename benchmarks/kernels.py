@@ -14,9 +14,9 @@ Run: python benchmarks/kernels.py [--n 1e7] [--repeat 3] [--only sigmoid relu]
 from __future__ import annotations
 
 import argparse
-import time
 
 import numpy as np
+from _timing import best_time
 
 import actcli
 
@@ -56,15 +56,6 @@ GOALS = {
     "gelu": 30,  # erf-based
 }
 DEFAULT_GOAL = 15
-
-
-def best_time(fn, repeat: int) -> float:
-    best = float("inf")
-    for _ in range(repeat):
-        t = time.perf_counter()
-        fn()
-        best = min(best, time.perf_counter() - t)
-    return best
 
 
 def main() -> None:

@@ -9,23 +9,14 @@ Run: python benchmarks/plot.py [--n 1e6] [--width 100] [--height 30] [--repeat 5
 from __future__ import annotations
 
 import argparse
-import time
 
 import numpy as np
+from _timing import best_time
 
 import actcli
 import actcli.plot as plot
 
 FUNCTIONS = ("sigmoid", "tanh", "relu", "elu", "silu", "softplus")
-
-
-def best_time(fn, repeat: int) -> float:
-    best = float("inf")
-    for _ in range(repeat):
-        t = time.perf_counter()
-        fn()
-        best = min(best, time.perf_counter() - t)
-    return best
 
 
 def main() -> None:
