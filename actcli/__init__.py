@@ -49,16 +49,11 @@ def __getattr__(name: str) -> object:
     # The registry (and numpy) load on first use, so that the command line's TAB completion
     # and --help, which import this package, never pay for them. Submodules load on first use
     # too (`actcli.io`, `actcli.core`), as they would have after an eager import.
-    import importlib
+    from actcli.core import submodule
 
     if name in __all__:
-        return getattr(importlib.import_module("actcli.core.registry"), name)
-    try:
-        return importlib.import_module(f"actcli.{name}")
-    except ModuleNotFoundError as e:
-        if e.name != f"actcli.{name}":
-            raise
-        raise AttributeError(f"module 'actcli' has no attribute {name!r}") from None
+        return getattr(submodule("actcli.core", "registry"), name)
+    return submodule(__name__, name)
 
 
 def __dir__() -> list[str]:

@@ -2,15 +2,19 @@
 
 registry (the API), catalog (the declarations), kernels, numerics, analysis, flow, dialects, expr."""
 
+import importlib
+
+
+def submodule(package: str, name: str) -> object:
+    """`package.name`, imported now: for a package's __getattr__, so that its submodules load
+    on first use and the package itself costs nothing (no numpy) until then."""
+    try:
+        return importlib.import_module(f"{package}.{name}")
+    except ModuleNotFoundError as e:
+        if e.name != f"{package}.{name}":
+            raise
+        raise AttributeError(f"module {package!r} has no attribute {name!r}") from None
+
 
 def __getattr__(name: str) -> object:
-    # Submodules load on first use (`actcli.core.registry`), as after `import actcli` they
-    # used to; the package itself stays free of numpy until then.
-    import importlib
-
-    try:
-        return importlib.import_module(f"actcli.core.{name}")
-    except ModuleNotFoundError as e:
-        if e.name != f"actcli.core.{name}":
-            raise
-        raise AttributeError(f"module 'actcli.core' has no attribute {name!r}") from None
+    return submodule(__name__, name)
