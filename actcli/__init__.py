@@ -11,7 +11,7 @@ Library use costs only numpy::
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:  # for type checkers and editors; at run time, __getattr__ below
-    from actcli.core.registry import (
+    from actcli.core.lookup import (
         Activation,
         ActivationError,
         Declaration,
@@ -46,13 +46,13 @@ __all__ = [
 
 
 def __getattr__(name: str) -> object:
-    # The registry (and numpy) load on first use, so that the command line's TAB completion
+    # The catalog (and numpy) load on first use, so that the command line's TAB completion
     # and --help, which import this package, never pay for them. Submodules load on first use
     # too (`actcli.io`, `actcli.core`), as they would have after an eager import.
     from actcli.core import submodule
 
     if name in __all__:
-        return getattr(submodule("actcli.core", "registry"), name)
+        return getattr(submodule("actcli.core", "lookup"), name)
     return submodule(__name__, name)
 
 

@@ -14,7 +14,7 @@ import numpy as np
 from _timing import best_time
 
 import actcli
-import actcli.plot as plot
+import actcli.render.charts as plot
 
 FUNCTIONS = ("sigmoid", "tanh", "relu", "elu", "silu", "softplus")
 

@@ -7,7 +7,7 @@ from typing import Any
 
 from typer.testing import CliRunner
 
-from actcli import cli
+from actcli.cli import app as cli
 
 try:  # click < 8.2 (typer < 0.2x) mixes stderr into stdout unless told not to
     runner = CliRunner(mix_stderr=False)

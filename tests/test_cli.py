@@ -437,8 +437,8 @@ def test_pipes_get_no_colour_or_boxes():
     ],
 )
 def test_documented_shapes_are_what_the_commands_write(header, args):
-    """io's docstring shows the JSON shapes (the README copies them): keep them true."""
-    from actcli import io as actio
+    """The writers' docstring shows the JSON shapes (the README copies them): keep them true."""
+    from actcli.io import writers as actio
 
     doc = actio.__doc__
     start = doc.index("{", doc.index(header))

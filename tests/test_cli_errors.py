@@ -5,7 +5,8 @@ import numpy as np
 import pytest
 from clitools import runner  # tests/ is on the path
 
-from actcli import cli, io
+from actcli.cli import app as cli
+from actcli.io import sources
 
 
 def fails(code: int, *args: str, stdin: str | None = None) -> str:
@@ -113,7 +114,7 @@ def test_ctrl_c_exits_130_quietly(monkeypatch):
     def interrupted(*a, **k):
         raise KeyboardInterrupt
 
-    monkeypatch.setattr(io, "open_points", interrupted)
+    monkeypatch.setattr(sources, "open_points", interrupted)
     r = runner.invoke(cli.app, ["eval", "relu", "1"], prog_name="actcli")
     assert r.exit_code == 130 and r.stdout == "" and r.stderr == ""
 
@@ -130,7 +131,7 @@ def test_broken_pipe_exits_quietly(monkeypatch):
 
     monkeypatch.setattr(cli.sys, "stdout", Closed())
     with pytest.raises(cli.typer.Exit) as e:
-        cli._emit(["1.0\t1.0\n"], None)
+        cli.emit(["1.0\t1.0\n"], None)
     assert e.value.exit_code == cli.EXIT_PIPE
 
 

@@ -1,4 +1,4 @@
-"""`actcli plot` and `compare --plot`: the same charts as actcli.plot draws, one writer, warnings
+"""`actcli plot` and `compare --plot`: the same charts as actcli.render.charts draws, one writer, warnings
 on stderr, colour only when asked for, one-line errors."""
 
 import re
@@ -7,7 +7,7 @@ import pytest
 from clitools import fails, ok, run  # tests/ is on the path
 
 import actcli
-from actcli.plot import chart
+from actcli.render.charts import chart
 
 COLOUR = re.compile(r"\x1b\[[0-9;]*m")
 

@@ -8,7 +8,8 @@ import numpy as np
 import pytest
 from clitools import ok, run  # tests/ is on the path
 
-from actcli import io, render
+from actcli.io import sources, stream, writers
+from actcli.render import tables
 
 
 @pytest.fixture
@@ -16,10 +17,11 @@ def blocks(monkeypatch):
     """Set the block sizes: blocks(n) makes a block n points (and text blocks 4 KB)."""
 
     def set_block(points: int) -> None:
-        monkeypatch.setattr(io, "BLOCK", points)
-        monkeypatch.setattr(io, "TEXT_BLOCK", 4096)
-        monkeypatch.setattr(io, "FAST_MIN", 16)
-        monkeypatch.setattr(io, "_RUN", 64)
+        monkeypatch.setattr(sources, "BLOCK", points)
+        monkeypatch.setattr(sources, "TEXT_BLOCK", 4096)
+        monkeypatch.setattr(writers, "FAST_MIN", 16)
+        monkeypatch.setattr(sources, "FAST_TEXT", 16)
+        monkeypatch.setattr(writers, "_RUN", 64)
 
     return set_block
 
@@ -110,13 +112,13 @@ def test_an_error_late_in_a_big_input_leaves_no_half_file(blocks, tmp_path):
 
 def test_table_computes_only_the_rows_it_shows(monkeypatch):
     seen = []
-    real = io.Job.points
+    real = stream.Job.points
 
     def spy(self, x, *a, **k):
         seen.append(x.size)
         return real(self, x, *a, **k)
 
-    monkeypatch.setattr(io.Job, "points", spy)
+    monkeypatch.setattr(stream.Job, "points", spy)
     out = ok("eval", "sigmoid", "--range", "-1", "1", "--num", "1e12", "--table")
     assert "1000 of 1000000000000 points shown" in " ".join(out.split())
     assert seen == [1000]
@@ -154,7 +156,7 @@ class Terminal:
 
 
 def test_no_progress_bar_when_stderr_is_not_a_terminal(monkeypatch, blocks):
-    monkeypatch.setattr(render, "PROGRESS_AFTER", 0.0)
+    monkeypatch.setattr(tables, "PROGRESS_AFTER", 0.0)
     blocks(1000)
     r = run("eval", "relu", "--range", "-1", "1", "--num", "5000", "--json")
     assert r.exit_code == 0 and r.stderr == ""
@@ -162,11 +164,11 @@ def test_no_progress_bar_when_stderr_is_not_a_terminal(monkeypatch, blocks):
 
 
 def test_progress_bar_goes_to_a_terminal_stderr_only(monkeypatch, blocks):
-    monkeypatch.setattr(render, "PROGRESS_AFTER", 0.0)
+    monkeypatch.setattr(tables, "PROGRESS_AFTER", 0.0)
     blocks(1000)
     expected = ok("eval", "relu", "--range", "-1", "1", "--num", "5000", "--json")
     # stderr (the runner's) is a terminal; stdout is not
-    monkeypatch.setattr(io, "_isatty", lambda stream: stream is sys.stderr)
+    monkeypatch.setattr(sources, "isatty", lambda stream: stream is sys.stderr)
     r = run("eval", "relu", "--range", "-1", "1", "--num", "5000", "--json")
     assert r.exit_code == 0 and r.stdout == expected  # the data, and nothing else
     assert "━" in r.stderr and "100%" in r.stderr
@@ -174,7 +176,7 @@ def test_progress_bar_goes_to_a_terminal_stderr_only(monkeypatch, blocks):
 
 def test_progress_waits_before_it_draws():
     tty = Terminal()
-    with render.progress(10, tty) as tick:
+    with tables.progress(10, tty) as tick:
         tick(5)
         tick(5)
     assert tty.text == []  # quick work: no bar

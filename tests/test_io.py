@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 
 import actcli
-from actcli import io
+from actcli.io import records, sources, stream, writers
 
 
 def strict_loads(text: str):
@@ -23,7 +23,7 @@ def strict_loads(text: str):
 
 
 def test_parse_args_reads_every_float_form():
-    x = io.parse_args(["1", "-2.5", "1e-3", "nan", "inf", "-inf", "+4", ".5"])
+    x = sources.parse_args(["1", "-2.5", "1e-3", "nan", "inf", "-inf", "+4", ".5"])
     assert x.dtype == np.float64
     assert x[:3].tolist() == [1.0, -2.5, 0.001]
     assert math.isnan(x[3]) and x[4] == math.inf and x[5] == -math.inf
@@ -31,8 +31,8 @@ def test_parse_args_reads_every_float_form():
 
 
 def test_parse_args_names_the_bad_token_and_where():
-    with pytest.raises(io.InputError) as e:
-        io.parse_args(["1", "2", "abc", "x"])
+    with pytest.raises(sources.InputError) as e:
+        sources.parse_args(["1", "2", "abc", "x"])
     assert "'abc'" in str(e.value) and "point 3" in str(e.value)
     assert e.value.exit_code == 2
 
@@ -42,19 +42,19 @@ def test_parse_args_names_the_bad_token_and_where():
     ["1 2 3", "1,2,3", "1\n2\n3\n", " 1 ,\t2,\n 3 ", "1e0 2.0 +3", "[1, 2.0, 3e0]", " [1,2,3]"],
 )
 def test_parse_text_separators_and_json(text):
-    assert io.parse_text(text, "input").tolist() == [1.0, 2.0, 3.0]
+    assert sources.parse_text(text, "input").tolist() == [1.0, 2.0, 3.0]
 
 
 def test_parse_text_reports_line_of_bad_token():
-    with pytest.raises(io.InputError) as e:
-        io.parse_text("1 2\n3, 4\n5 six 7\n", "'data.txt'")
+    with pytest.raises(sources.InputError) as e:
+        sources.parse_text("1 2\n3, 4\n5 six 7\n", "'data.txt'")
     msg = str(e.value)
     assert "'data.txt', line 3" in msg and "'six'" in msg
     assert e.value.exit_code == 1
 
 
 def test_parse_json_nonfinite_strings_and_bare_constants():
-    x = io.parse_json('[1, "NaN", "Infinity", "-Infinity", 2.5]', "in")
+    x = sources.parse_json('[1, "NaN", "Infinity", "-Infinity", 2.5]', "in")
     assert x[0] == 1.0 and math.isnan(x[1]) and x[2] == math.inf and x[3] == -math.inf
     assert x[4] == 2.5
 
@@ -71,8 +71,8 @@ def test_parse_json_nonfinite_strings_and_bare_constants():
     ],
 )
 def test_parse_json_rejects_non_numbers(text, words):
-    with pytest.raises(io.InputError) as e:
-        io.parse_json(text, "in")
+    with pytest.raises(sources.InputError) as e:
+        sources.parse_json(text, "in")
     for w in words:
         assert w in str(e.value)
 
@@ -82,20 +82,20 @@ def test_read_file_kinds(tmp_path):
     (tmp_path / "a.csv").write_text("1,2,3\n")
     (tmp_path / "a.json").write_text('[1, 2, "NaN"]')
     np.save(tmp_path / "a.npy", np.array([[1, 2], [3, 4]], dtype=np.float32))
-    assert io.read_file(tmp_path / "a.txt").tolist() == [1, 2, 3]
-    assert io.read_file(tmp_path / "a.csv").tolist() == [1, 2, 3]
-    assert io.read_file(tmp_path / "a.json")[:2].tolist() == [1, 2]
-    npy = io.read_file(tmp_path / "a.npy")
+    assert sources.read_file(tmp_path / "a.txt").tolist() == [1, 2, 3]
+    assert sources.read_file(tmp_path / "a.csv").tolist() == [1, 2, 3]
+    assert sources.read_file(tmp_path / "a.json")[:2].tolist() == [1, 2]
+    npy = sources.read_file(tmp_path / "a.npy")
     assert npy.dtype == np.float64 and npy.tolist() == [1, 2, 3, 4]
 
 
 def test_read_file_rejects_non_numeric_npy_and_binary(tmp_path):
     np.save(tmp_path / "s.npy", np.array(["a", "b"]))
-    with pytest.raises(io.InputError, match="not real numbers"):
-        io.read_file(tmp_path / "s.npy")
+    with pytest.raises(sources.InputError, match="not real numbers"):
+        sources.read_file(tmp_path / "s.npy")
     (tmp_path / "b.txt").write_bytes(b"\xff\xfe\x00")
-    with pytest.raises(io.InputError, match="UTF-8"):
-        io.read_file(tmp_path / "b.txt")
+    with pytest.raises(sources.InputError, match="UTF-8"):
+        sources.read_file(tmp_path / "b.txt")
 
 
 def test_read_points_precedence(tmp_path):
@@ -110,11 +110,11 @@ def test_read_points_precedence(tmp_path):
             return "9"
 
     kw = dict(num=3, dtype="float64", stdin=Stdin())
-    assert io.read_points(["1"], span=(0, 1), path=f, **kw).tolist() == [1]
-    assert io.read_points([], span=(0, 1), path=f, **kw).tolist() == [0, 0.5, 1]
-    assert io.read_points([], span=None, path=f, **kw).tolist() == [7, 8]
-    assert io.read_points([], span=None, path=None, **kw).tolist() == [9]
-    assert io.read_points(["-"], span=None, path=None, **kw).tolist() == [9]
+    assert sources.read_points(["1"], span=(0, 1), path=f, **kw).tolist() == [1]
+    assert sources.read_points([], span=(0, 1), path=f, **kw).tolist() == [0, 0.5, 1]
+    assert sources.read_points([], span=None, path=f, **kw).tolist() == [7, 8]
+    assert sources.read_points([], span=None, path=None, **kw).tolist() == [9]
+    assert sources.read_points(["-"], span=None, path=None, **kw).tolist() == [9]
 
 
 def test_read_points_terminal_without_numbers_says_how():
@@ -122,15 +122,15 @@ def test_read_points_terminal_without_numbers_says_how():
         def isatty(self):
             return True
 
-    with pytest.raises(io.InputError) as e:
-        io.read_points([], span=None, num=3, path=None, stdin=Tty(), dtype="float64")
+    with pytest.raises(sources.InputError) as e:
+        sources.read_points([], span=None, num=3, path=None, stdin=Tty(), dtype="float64")
     assert "--range" in str(e.value) and "--input" in str(e.value)
     assert e.value.exit_code == 2
 
 
 def test_float32_rounds_once_without_warnings():
     with np.errstate(all="raise"):
-        x = io.read_points(
+        x = sources.read_points(
             ["0.1", "1e300"], span=None, num=1, path=None, stdin=None, dtype="float32"
         )
     assert x.dtype == np.float32
@@ -138,7 +138,7 @@ def test_float32_rounds_once_without_warnings():
 
 
 def test_split_specs():
-    specs, points = io.split_specs(["relu", "leaky_relu:alpha=0.2", "1", "-2", "nan", "-"])
+    specs, points = sources.split_specs(["relu", "leaky_relu:alpha=0.2", "1", "-2", "nan", "-"])
     assert specs == ["relu", "leaky_relu:alpha=0.2"]
     assert points == ["1", "-2", "nan", "-"]
 
@@ -150,7 +150,7 @@ def test_float64_text_round_trips_exactly():
     rng = np.random.default_rng(1)
     a = rng.standard_normal(2000) * 10.0 ** rng.integers(-300, 300, 2000)
     a = np.concatenate([a, [0.0, -0.0, 5e-324, 1e16, 0.1, 1 / 3]])
-    strs = io.number_strings(a)
+    strs = writers.number_strings(a)
     assert [float(s) for s in strs] == a.tolist()
     assert strs[-2] == "0.1"  # shortest, not 0.1000000000000000055511151231257827
 
@@ -158,15 +158,15 @@ def test_float64_text_round_trips_exactly():
 def test_float32_text_is_shortest_and_round_trips():
     rng = np.random.default_rng(2)
     a = (rng.standard_normal(2000) * 10.0 ** rng.integers(-40, 38, 2000)).astype(np.float32)
-    strs = io.number_strings(a)
+    strs = writers.number_strings(a)
     assert np.array_equal(np.array(strs, dtype=np.float64).astype(np.float32), a)
-    assert io.number_strings(np.array([0.1], np.float32)) == ["0.1"]
-    assert float(io.number_strings(np.array([0.1], np.float32))[0]) != float(np.float32(0.1))
+    assert writers.number_strings(np.array([0.1], np.float32)) == ["0.1"]
+    assert float(writers.number_strings(np.array([0.1], np.float32))[0]) != float(np.float32(0.1))
 
 
 def test_json_numbers_nonfinite_are_strings():
     a = np.array([np.nan, np.inf, -np.inf, 1.0])
-    assert io.json_numbers(a) == ['"NaN"', '"Infinity"', '"-Infinity"', "1.0"]
+    assert writers.json_numbers(a) == ['"NaN"', '"Infinity"', '"-Infinity"', "1.0"]
 
 
 # --- documents -----------------------------------------------------------------------------
@@ -176,13 +176,13 @@ def _points(command="eval", dtype="float64"):
     x = np.array([-2.0, 0.0, 3.0, np.nan], dtype=dtype)
     act = actcli.get("relu")
     order = 1 if command == "grad" else 0
-    return io.Points(
-        command, x, [io.series(act, x, [order], "relu")], order=order if command == "grad" else None
+    return stream.Points(
+        command, x, [stream.series(act, x, [order], "relu")], order=order if command == "grad" else None
     )
 
 
 def test_points_json_is_strict_and_exact():
-    text = "".join(io.points_json(_points("grad")))
+    text = "".join(writers.points_json(_points("grad")))
     assert text == (
         '{"function": "relu", "params": {}, "dtype": "float64", "order": 1, '
         '"x": [-2.0, 0.0, 3.0, "NaN"], "dydx": [0.0, 0.0, 1.0, "NaN"]}\n'
@@ -192,27 +192,27 @@ def test_points_json_is_strict_and_exact():
 
 def test_points_jsonl_csv_tsv():
     p = _points()
-    assert "".join(io.points_jsonl(p)).splitlines()[0] == '{"x": -2.0, "y": 0.0}'
-    assert "".join(io.points_csv(p)).splitlines() == [
+    assert "".join(writers.points_jsonl(p)).splitlines()[0] == '{"x": -2.0, "y": 0.0}'
+    assert "".join(writers.points_csv(p)).splitlines() == [
         "x,y",
         "-2.0,0.0",
         "0.0,0.0",
         "3.0,3.0",
         "nan,nan",
     ]
-    assert "".join(io.points_tsv(p)) == "-2.0\t0.0\n0.0\t0.0\n3.0\t3.0\nnan\tnan\n"
+    assert "".join(writers.points_tsv(p)) == "-2.0\t0.0\n0.0\t0.0\n3.0\t3.0\nnan\tnan\n"
 
 
 def test_points_tsv_streams_in_chunks():
-    x = np.linspace(-1, 1, io.CHUNK * 2 + 5)
-    p = io.Points("eval", x, [io.series(actcli.get("linear"), x, [0], "linear")])
-    chunks = list(io.points_tsv(p))
+    x = np.linspace(-1, 1, writers.CHUNK * 2 + 5)
+    p = stream.Points("eval", x, [stream.series(actcli.get("linear"), x, [0], "linear")])
+    chunks = list(writers.points_tsv(p))
     assert len(chunks) == 3
     assert sum(c.count("\n") for c in chunks) == x.size
 
 
 def test_function_record_comes_from_the_registry():
-    row = io.function_record(actcli.get("leaky_relu:alpha=0"))
+    row = records.function_record(actcli.get("leaky_relu:alpha=0"))
     assert row["params"] == {"alpha": 0.0}
     assert row["output_range"] == "[0, inf)"  # resolved for alpha = 0
     assert row["dying_units"] == "yes"
@@ -223,7 +223,7 @@ def test_function_record_comes_from_the_registry():
 def test_format_for_extension():
     from pathlib import Path
 
-    assert [io.format_for(Path(f"a.{e}")) for e in ("json", "JSONL", "csv", "tsv", "npy", "x")] == [
+    assert [writers.format_for(Path(f"a.{e}")) for e in ("json", "JSONL", "csv", "tsv", "npy", "x")] == [
         "json",
         "jsonl",
         "csv",

@@ -9,17 +9,18 @@ import numpy as np
 import pytest
 
 import actcli
-from actcli import io
+from actcli.io import sources, stream, writers
 
 
 @pytest.fixture
 def small_blocks(monkeypatch):
     """Blocks, runs and the fast path's threshold small enough for a few thousand points."""
-    monkeypatch.setattr(io, "BLOCK", 1000)
-    monkeypatch.setattr(io, "TEXT_BLOCK", 4096)
-    monkeypatch.setattr(io, "FAST_MIN", 16)
-    monkeypatch.setattr(io, "ENCODE_ROWS", 300)
-    monkeypatch.setattr(io, "_RUN", 64)
+    monkeypatch.setattr(sources, "BLOCK", 1000)
+    monkeypatch.setattr(sources, "TEXT_BLOCK", 4096)
+    monkeypatch.setattr(writers, "FAST_MIN", 16)
+    monkeypatch.setattr(sources, "FAST_TEXT", 16)
+    monkeypatch.setattr(writers, "ENCODE_ROWS", 300)
+    monkeypatch.setattr(writers, "_RUN", 64)
 
 
 def _odd_numbers(n: int, dtype=np.float64, seed: int = 0) -> np.ndarray:
@@ -56,12 +57,12 @@ def _odd_numbers(n: int, dtype=np.float64, seed: int = 0) -> np.ndarray:
     ],
 )
 def test_linspace_blocks_are_np_linspace(start, stop, num):
-    whole = io.linspace(start, stop, num)
+    whole = sources.linspace(start, stop, num)
     if math.isfinite(stop - start):
         assert np.array_equal(whole, np.linspace(start, stop, num))
     for block in (1, 7, 1000, num):
         parts = [
-            io.linspace_block(start, stop, num, lo, min(lo + block, num))
+            sources.linspace_block(start, stop, num, lo, min(lo + block, num))
             for lo in range(0, num, block)
         ]
         got = np.concatenate(parts)
@@ -69,7 +70,7 @@ def test_linspace_blocks_are_np_linspace(start, stop, num):
 
 
 def test_range_source_blocks(small_blocks):
-    src = io.RangeSource(-3.0, 2.0, 2500, "float32")
+    src = sources.RangeSource(-3.0, 2.0, 2500, "float32")
     blocks = [b.copy() for b in src.blocks()]
     assert [b.size for b in blocks] == [1000, 1000, 500]
     want = np.linspace(-3.0, 2.0, 2500).astype(np.float32)
@@ -95,9 +96,9 @@ def test_range_source_blocks(small_blocks):
 def test_npy_source_is_np_load(tmp_path, small_blocks, arr, dtype):
     path = tmp_path / "x.npy"
     np.save(path, arr)
-    src = io.open_file(path, dtype)
+    src = sources.open_file(path, dtype)
     blocks = [b.copy() for b in src.blocks()]
-    assert all(b.size <= io.BLOCK for b in blocks)
+    assert all(b.size <= sources.BLOCK for b in blocks)
     with np.errstate(over="ignore"):
         want = np.load(path).astype(np.float64).reshape(-1).astype(dtype)
     got = np.concatenate(blocks)
@@ -107,16 +108,16 @@ def test_npy_source_is_np_load(tmp_path, small_blocks, arr, dtype):
 
 def test_npy_source_refuses_bad_files(tmp_path):
     np.save(tmp_path / "c.npy", np.array([1 + 2j]))
-    with pytest.raises(io.InputError, match="not real numbers"):
-        io.open_file(tmp_path / "c.npy", "float64")
+    with pytest.raises(sources.InputError, match="not real numbers"):
+        sources.open_file(tmp_path / "c.npy", "float64")
     np.save(tmp_path / "cut.npy", np.arange(100.0))
     data = (tmp_path / "cut.npy").read_bytes()
     (tmp_path / "cut.npy").write_bytes(data[:-8])
-    with pytest.raises(io.InputError, match="cut short"):
-        io.open_file(tmp_path / "cut.npy", "float64")
+    with pytest.raises(sources.InputError, match="cut short"):
+        sources.open_file(tmp_path / "cut.npy", "float64")
     (tmp_path / "bad.npy").write_bytes(b"not an array")
-    with pytest.raises(io.InputError, match="not a numeric .npy"):
-        io.open_file(tmp_path / "bad.npy", "float64")
+    with pytest.raises(sources.InputError, match="not a numeric .npy"):
+        sources.open_file(tmp_path / "bad.npy", "float64")
 
 
 # --- text in blocks --------------------------------------------------------------------------
@@ -149,8 +150,8 @@ def test_text_blocks_read_as_the_whole_text(small_blocks, layout):
         seps = [", ", "\t", "\n", "  ", ",\n", "\r\n", ",,"]
         text = "".join(t + seps[i % len(seps)] for i, t in enumerate(toks))
     want = np.array(text.replace(",", " ").split(), dtype=np.float64)  # the reference parse
-    src = io._open_text(stdio.BytesIO(text.encode()), "input", "float64", None)
-    assert isinstance(src, io.TextSource)  # more than one block
+    src = sources._open_text(stdio.BytesIO(text.encode()), "input", "float64", None)
+    assert isinstance(src, sources.TextSource)  # more than one block
     got = np.concatenate([b.copy() for b in src.blocks()])
     assert got.tobytes() == want.tobytes()  # bit for bit: -0.0 stays -0.0
     assert src.size == want.size
@@ -163,33 +164,33 @@ def test_plain_numbers_read_by_orjson_as_float_reads_them():
     toks = _tokens(20_000, seed=3)
     toks = [t for t in toks if t.lower().lstrip("+-") not in ("infinity", "nan")]
     data = ("\n".join(toks) + "\n").encode()
-    fast = io._plain_numbers(data)
+    fast = sources._plain_numbers(data)
     assert fast is None  # '+3', '.5', '1e400' are not JSON: numpy reads the block
     plain = [t for t in toks if JSON_NUMBER.fullmatch(t) and math.isfinite(float(t))]
     assert len(plain) > 15_000 and "-0" in plain
     data = ("\n".join(plain) + "\n").encode()
-    assert io._plain_numbers(data) is None  # the integer -0, which JSON reads as 0
+    assert sources._plain_numbers(data) is None  # the integer -0, which JSON reads as 0
     plain = [t for t in plain if t != "-0"]
     data = ("\n".join(plain) + "\n").encode()
-    fast = io._plain_numbers(data)
+    fast = sources._plain_numbers(data)
     assert fast is not None
     assert fast.tobytes() == np.array(plain, dtype=np.float64).tobytes()
 
 
 def test_text_error_names_the_line_in_a_later_block(small_blocks):
     text = "".join(f"{i}.5\n" for i in range(5000)) + "1 2 oops 3\n"
-    src = io._open_text(stdio.BytesIO(text.encode()), "'f.txt'", "float64", None)
-    with pytest.raises(io.InputError) as e:
+    src = sources._open_text(stdio.BytesIO(text.encode()), "'f.txt'", "float64", None)
+    with pytest.raises(sources.InputError) as e:
         list(src.blocks())
     assert "'f.txt', line 5001: 'oops'" in str(e.value)
 
 
 def test_short_text_and_json_are_read_whole(small_blocks):
-    src = io._open_text(stdio.BytesIO(b"1 2\n3"), "input", "float64", None)
-    assert isinstance(src, io.ArraySource) and src.x.tolist() == [1, 2, 3]
+    src = sources._open_text(stdio.BytesIO(b"1 2\n3"), "input", "float64", None)
+    assert isinstance(src, sources.ArraySource) and src.x.tolist() == [1, 2, 3]
     big = ("[" + ", ".join(["1.5"] * 3000) + ', "NaN"]').encode()
-    src = io._open_text(stdio.BytesIO(b"  " + big), "input", "float32", None)
-    assert isinstance(src, io.ArraySource) and src.size == 3001 and src.dtype == np.float32
+    src = sources._open_text(stdio.BytesIO(b"  " + big), "input", "float32", None)
+    assert isinstance(src, sources.ArraySource) and src.size == 3001 and src.dtype == np.float32
 
 
 # --- numbers as text: orjson where it writes what the reference writes ------------------------
@@ -205,8 +206,8 @@ def test_orjson_writes_float64_as_repr():
     x = np.concatenate([x, edges])
     x = x[np.isfinite(x)]
     got = orjson.dumps(x, option=orjson.OPT_SERIALIZE_NUMPY)[1:-1].split(b",")
-    ref = io.number_strings(x)
-    plain = ~io._odd(x)
+    ref = writers.number_strings(x)
+    plain = ~writers._odd(x)
     assert plain.sum() > 100  # the plain ones are written alike, to the byte
     assert [g for g, p in zip(got, plain, strict=True) if p] == [
         r.encode() for r, p in zip(ref, plain, strict=True) if p
@@ -225,8 +226,8 @@ def test_orjson_writes_float32_as_numpy_does():
     x = np.concatenate([x, np.array(edges, dtype=np.float32), normal])
     x = x[np.isfinite(x)]
     got = orjson.dumps(x, option=orjson.OPT_SERIALIZE_NUMPY)[1:-1].split(b",")
-    ref = io.number_strings(x)
-    plain = ~io._odd(x)
+    ref = writers.number_strings(x)
+    plain = ~writers._odd(x)
     assert plain.sum() > 100
     assert [g for g, p in zip(got, plain, strict=True) if p] == [
         r.encode() for r, p in zip(ref, plain, strict=True) if p
@@ -236,25 +237,25 @@ def test_orjson_writes_float32_as_numpy_does():
 # --- the streaming writers against the reference writers ------------------------------------
 
 
-def _points(command: str, x: np.ndarray, kink: bool = False) -> io.Points:
+def _points(command: str, x: np.ndarray, kink: bool = False) -> stream.Points:
     if command == "compare":
         specs = ["sigmoid", "leaky_relu:alpha=0.2", "x*tanh(x)"]
         acts = [actcli.get(s) for s in specs]
-        job = io.Job("compare", tuple(zip(acts, specs, strict=True)), (0, 1))
+        job = stream.Job("compare", tuple(zip(acts, specs, strict=True)), (0, 1))
     elif command == "grad":
         act = actcli.get("relu")
-        job = io.Job("grad", ((act, act.label),), (1,), order=1, kink_math=kink)
+        job = stream.Job("grad", ((act, act.label),), (1,), order=1, kink_math=kink)
     else:
         act = actcli.get("elu")
-        job = io.Job("eval", ((act, act.label),), (0,))
+        job = stream.Job("eval", ((act, act.label),), (0,))
     return job, job.points(x)
 
 
 REFERENCE = {
-    "json": io.points_json,
-    "jsonl": io.points_jsonl,
-    "csv": io.points_csv,
-    "tsv": io.points_tsv,
+    "json": writers.points_json,
+    "jsonl": writers.points_jsonl,
+    "csv": writers.points_csv,
+    "tsv": writers.points_tsv,
 }
 CASES = [("eval", False), ("grad", False), ("grad", True), ("compare", False)]
 
@@ -269,8 +270,8 @@ def test_stream_writers_give_the_reference_bytes(small_blocks, fmt, command, kin
     job, p = _points(command, x, kink)
     want = "".join(REFERENCE[fmt](p)).encode()
     # in memory, sliced into blocks, and computed block by block from a source: one document
-    got_points = b"".join(io.STREAM_WRITERS[fmt](io.Stream.of_points(p)))
-    got_job = b"".join(io.STREAM_WRITERS[fmt](io.Stream.of(job, io.ArraySource(x))))
+    got_points = b"".join(writers.STREAM_WRITERS[fmt](stream.Stream.of_points(p)))
+    got_job = b"".join(writers.STREAM_WRITERS[fmt](stream.Stream.of(job, sources.ArraySource(x))))
     assert got_points == want
     assert got_job == want
 
@@ -279,20 +280,21 @@ def test_stream_writers_give_the_reference_bytes(small_blocks, fmt, command, kin
 def test_one_block_or_three_give_the_same_bytes(monkeypatch, fmt):
     x = np.linspace(-3, 3, 3000)
     job, _ = _points("grad", x)
-    monkeypatch.setattr(io, "FAST_MIN", 16)
-    one = io.Stream.of(job, io.RangeSource(-3, 3, 3000, "float64"))
-    one_bytes = b"".join(io.STREAM_WRITERS[fmt](one))
-    monkeypatch.setattr(io, "BLOCK", 1000)
-    three = io.Stream.of(job, io.RangeSource(-3, 3, 3000, "float64"))
-    assert b"".join(io.STREAM_WRITERS[fmt](three)) == one_bytes
+    monkeypatch.setattr(writers, "FAST_MIN", 16)
+    monkeypatch.setattr(sources, "FAST_TEXT", 16)
+    one = stream.Stream.of(job, sources.RangeSource(-3, 3, 3000, "float64"))
+    one_bytes = b"".join(writers.STREAM_WRITERS[fmt](one))
+    monkeypatch.setattr(sources, "BLOCK", 1000)
+    three = stream.Stream.of(job, sources.RangeSource(-3, 3, 3000, "float64"))
+    assert b"".join(writers.STREAM_WRITERS[fmt](three)) == one_bytes
 
 
 def test_without_orjson_the_reference_writes_it_all(monkeypatch, small_blocks):
-    monkeypatch.setattr(io, "_ORJSON", [None])
+    monkeypatch.setattr(writers, "_ORJSON", [None])
     x = _odd_numbers(2000)
     job, p = _points("eval", x)
     for fmt, ref in REFERENCE.items():
-        assert b"".join(io.STREAM_WRITERS[fmt](io.Stream.of(job, io.ArraySource(x)))) == (
+        assert b"".join(writers.STREAM_WRITERS[fmt](stream.Stream.of(job, sources.ArraySource(x)))) == (
             "".join(ref(p)).encode()
         )
 
@@ -302,26 +304,26 @@ def test_without_orjson_the_reference_writes_it_all(monkeypatch, small_blocks):
 def test_stream_npy_is_np_save(tmp_path, small_blocks, command, dtype):
     x = _odd_numbers(2500, dtype)
     job, p = _points(command, x)
-    io.points_npy(p, tmp_path / "want.npy")  # the reference: np.save of the whole array
+    writers.points_npy(p, tmp_path / "want.npy")  # the reference: np.save of the whole array
     for size in (x.size, None):  # None: the count is unknown until the end (text)
         with open(tmp_path / "got.npy", "wb") as f:
-            io.stream_npy(io.Stream.of(job, io.ArraySource(x)), f, size)
+            writers.stream_npy(stream.Stream.of(job, sources.ArraySource(x)), f, size)
         assert (tmp_path / "got.npy").read_bytes() == (tmp_path / "want.npy").read_bytes()
 
 
 def test_spooled_text_is_read_again(small_blocks):
     text = "".join(f"{i / 7!r}\n" for i in range(-2000, 2000)).encode()
-    src = io._open_text(stdio.BytesIO(text), "input", "float64", len(text))
-    spooled = io.Spooled(src)
+    src = sources._open_text(stdio.BytesIO(text), "input", "float64", len(text))
+    spooled = sources.Spooled(src)
     first = np.concatenate([b.copy() for b in spooled.blocks()])
     second = np.concatenate([b.copy() for b in spooled.blocks()])
     assert first.size == 4000 and first.tobytes() == second.tobytes()
     job, p = _points("compare", first)
-    again = io.Spooled(io._open_text(stdio.BytesIO(text), "input", "float64", len(text)))
-    assert b"".join(io.stream_json(io.Stream.of(job, again))) == "".join(io.points_json(p)).encode()
+    again = sources.Spooled(sources._open_text(stdio.BytesIO(text), "input", "float64", len(text)))
+    assert b"".join(writers.stream_json(stream.Stream.of(job, again))) == "".join(writers.points_json(p)).encode()
 
 
 def test_head_reads_only_what_it_shows(small_blocks):
-    x, n = io.head(io.RangeSource(0, 1, 10**12, "float64"), 1500)  # never made whole
+    x, n = sources.head(sources.RangeSource(0, 1, 10**12, "float64"), 1500)  # never made whole
     assert n == 10**12 and x.size == 1500
-    assert x.tobytes() == io.linspace_block(0, 1, 10**12, 0, 1500).tobytes()
+    assert x.tobytes() == sources.linspace_block(0, 1, 10**12, 0, 1500).tobytes()

@@ -1,4 +1,4 @@
-"""actcli.plot: charts built as strings and read back like a user would read them."""
+"""actcli.render.charts: charts built as strings and read back like a user would read them."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 
 import actcli
-from actcli.plot import ANSI, SHADE, Chart, PlotError, chart, series_label
+from actcli.render.charts import ANSI, SHADE, Chart, PlotError, chart, series_label
 
 NUMBER = re.compile(r"-?\d+(?:\.\d+)?(?:e-?\d+)?")
 
@@ -321,7 +321,7 @@ def test_calls_do_not_accumulate():
 
 def test_importing_actcli_plot_loads_neither_plotext_nor_typer():
     code = (
-        "import sys, actcli.plot\n"
+        "import sys, actcli.render.charts\n"
         "print(sorted(m for m in ('plotext', 'typer', 'rich') if m in sys.modules))"
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)

@@ -1,6 +1,8 @@
 """The math layer: numpy only. No terminals, no printing, no exits.
 
-registry (the API), catalog (the declarations), kernels, numerics, analysis, flow, dialects, expr."""
+kernels and numerics (the arithmetic), registry (the types), catalog (the declarations), expr
+(expressions in x), dialects (the frameworks' versions), analysis and flow (measured
+properties); lookup (`get`) above them all: it is what `actcli.get` is."""
 
 import importlib
 

@@ -18,6 +18,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+import actcli.core.catalog  # noqa: F401  (declares the functions the frameworks redefine)
 from actcli.core.registry import (
     Activation,
     ParameterError,

@@ -1,9 +1,10 @@
-"""The registry: one declaration per activation, and the API to look them up.
+"""The registry's types: what a declaration holds, and a declared function bound to parameters.
 
 - `Param`, `Interval`: parts of a declaration.
 - `activation(...)`: the class decorator that declares a function (see `catalog.py`).
 - `Activation`: a declared function bound to parameter values; `.value`, `.grad`, `.grad2`.
-- `get`, `names`, `declarations`, `parse_spec`: look-ups, and the errors they raise.
+- `declaration`, `names`, `declarations`, `parse_spec`: what has been declared so far, and the
+  errors they raise. `actcli.core.lookup` (`get`) loads the catalog first: use that one.
 """
 
 from __future__ import annotations
@@ -143,23 +144,21 @@ def activation(**decl: Any) -> Callable[[type], type]:
     return register
 
 
-def _load() -> None:
-    if not _REGISTRY:
-        import actcli.core.catalog  # noqa: F401  (declares the functions)
-
-
 def declarations() -> Iterator[Declaration]:
     """Every declared activation, in catalog order."""
-    _load()
     return iter(_REGISTRY.values())
 
 
 def names(aliases: bool = False) -> list[str]:
     """Canonical names in catalog order; with `aliases=True`, the aliases follow each name."""
-    _load()
     if aliases:
         return [n for d in _REGISTRY.values() for n in d.all_names]
     return list(_REGISTRY)
+
+
+def is_declared(spec: str) -> bool:
+    """Whether the name before any ':' in `spec` is a declared name or alias."""
+    return _norm(spec.partition(":")[0]) in _LOOKUP
 
 
 def suggest(word: str, choices: list[str]) -> str:
@@ -172,7 +171,6 @@ def suggest(word: str, choices: list[str]) -> str:
 
 def declaration(name: str) -> Declaration:
     """The declaration for a name or alias (case-insensitive, '-' and '_' alike)."""
-    _load()
     key = _norm(name)
     if key not in _LOOKUP:
         hint = suggest(key, list(_LOOKUP)) or "; run 'actcli list' to see the names"
@@ -197,35 +195,6 @@ def parse_spec(spec: str) -> tuple[str, dict[str, float]]:
             raise ParameterError(f"'{spec}': parameter '{item}' needs a value, as in name=value")
         params[key.strip().lower()] = _number(val.strip(), f"'{spec}': parameter {key.strip()}")
     return name, params
-
-
-def get(spec: str, dialect: str | None = None, **params: float) -> Activation:
-    """An activation by name, alias or spec ('leaky_relu:alpha=0.2'), with parameters bound.
-
-    With a `dialect` ('torch', 'jax', 'keras', 'keras2', 'tf'), the name means what that
-    framework means by it: its definition, defaults and derivative at kinks.
-    Anything that is not a catalog name and reads as an expression in x ('x*sigmoid(1.702*x)')
-    is parsed as one (see `actcli.core.expr`); its catalog names keep actcli's meaning.
-    """
-    if not _is_catalog_name(spec):
-        from actcli.core.expr import looks_like_expression, parse
-
-        name, colon, rest = spec.partition(":")
-        if looks_like_expression(spec) or (colon and "=" not in rest):
-            if params:
-                raise ParameterError(f"'{spec}': an expression takes no parameters")
-            return parse(spec)  # type: ignore[return-value]  (an Expression acts like one)
-    if dialect is not None:
-        from actcli.core.dialects import resolve
-
-        return resolve(spec, dialect, **params)
-    name, from_spec = parse_spec(spec)
-    return Activation(declaration(name), {**from_spec, **params})
-
-
-def _is_catalog_name(spec: str) -> bool:
-    _load()
-    return _norm(spec.partition(":")[0]) in _LOOKUP
 
 
 def _resolve(prop: Prop, params: Mapping[str, float]) -> Any:

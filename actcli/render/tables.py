@@ -22,13 +22,15 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from actcli.io import MISSING, Points, cell, number_strings, with_intervals
+from actcli.io.records import MISSING, cell
+from actcli.io.stream import Points
+from actcli.io.writers import number_strings, with_intervals
 
 if TYPE_CHECKING:
     from rich.console import Console
 
     from actcli.core.flow import FlowResult
-    from actcli.plot import Chart
+    from actcli.render.charts import Chart
 
 ROW_LIMIT = 1000  # rows drawn on a terminal; pipes and files get them all
 
@@ -492,7 +494,7 @@ def dialects_table(
 
 
 class _Layers:
-    """A function's per-layer numbers dressed as an activation, so `actcli.plot.chart` draws
+    """A function's per-layer numbers dressed as an activation, so `actcli.render.charts.chart` draws
     them against the layer index: its `derivative(x, 0)` at x = 1 .. depth is the number of
     that layer."""
 
@@ -513,11 +515,11 @@ def flow_chart(
 ) -> Chart:
     """`flow --plot`: ||dL/dW_l|| against the layer l on a log y scale, one series per function.
 
-    Drawn by `actcli.plot.chart` (plotext, imported there), so it shares its log ticks,
+    Drawn by `actcli.render.charts.chart` (plotext, imported there), so it shares its log ticks,
     glyphs, legend, clipping and ANSI rule; a layer whose norm is 0 or not finite is left out,
     with a warning.
     """
-    from actcli.plot import PlotError, chart
+    from actcli.render.charts import PlotError, chart
 
     if result.depth < 2:
         raise PlotError("--plot needs at least 2 layers to draw; raise --depth")

@@ -1,0 +1,594 @@
+"""The command line's frame: the `actcli` group and its one error boundary (`ActGroup.main`:
+one line on stderr and an exit code for every mistake), argument pre-processing, the one
+writer of documents (`emit`), and the shared options, declared once as `Annotated` aliases.
+
+Exit codes: 0 ok, 1 a failure (bad file or data, `table --verify` disagreement), 2 a usage
+mistake, 130 Ctrl-C, 141 stdout closed early (`actcli ... | head -1`), all without a traceback.
+`PointsCommand.parse_args`: negative numbers are points, so `grad relu -2 0 3` needs no `--`.
+The I/O layer loads lazily (`sources`, `stream`, `writers`, `records` below), so TAB completion
+and --help never load numpy.
+"""
+
+import os
+import re
+import sys
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager, suppress
+from enum import Enum
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from typer.core import TyperCommand, TyperGroup
+
+import actcli
+from actcli._index import DIALECT_NAMES
+from actcli.tokens import is_number
+
+
+def _lazy(name: str) -> Any:
+    """The module `name`, executed on first attribute access (importlib's LazyLoader): TAB
+    completion and --help never touch the I/O layer, so they never load numpy."""
+    import importlib.util
+
+    if name in sys.modules:
+        return sys.modules[name]
+    spec = importlib.util.find_spec(name)
+    spec.loader = importlib.util.LazyLoader(spec.loader)
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[name] = module
+    spec.loader.exec_module(module)
+    parent, _, child = name.rpartition(".")
+    setattr(sys.modules[parent], child, module)  # as `import` does: actcli.io.sources is that module
+    return module
+
+
+sources = _lazy("actcli.io.sources")
+stream = _lazy("actcli.io.stream")
+writers = _lazy("actcli.io.writers")
+records = _lazy("actcli.io.records")
+
+try:  # typer 0.2x carries its own copy of click
+    from typer._click import exceptions as clickx
+    from typer._click.types import IntRange
+except ImportError:  # pragma: no cover - older typer depends on click
+    from click import exceptions as clickx  # type: ignore[no-redef]
+    from click.types import IntRange  # type: ignore[no-redef]
+
+EXIT_FAILURE, EXIT_USAGE, EXIT_INTERRUPTED, EXIT_PIPE = 1, 2, 130, 141
+
+
+# --- the error boundary and argument pre-processing ----------------------------------------
+
+
+def one_line(text: str) -> str:
+    return " ".join(text.split())
+
+
+def _click_message(e: Exception, where: str) -> str:
+    """click's message, one line, lower-case first, with a pointer to --help if it helps."""
+    ctx = getattr(e, "ctx", None)
+    where = ctx.command_path if ctx is not None else where
+    if isinstance(e, clickx.NoSuchOption):
+        msg = f"no such option '{e.option_name}'"
+        if e.possibilities:
+            msg += f"; did you mean '{e.possibilities[0]}'?"  # the closest match comes first
+        else:
+            msg += f"; see '{where} --help'"
+        return f"{where}: {msg}"
+    msg = one_line(e.format_message())  # type: ignore[attr-defined]
+    msg = msg[:1].lower() + msg[1:]
+    if isinstance(e, clickx.UsageError) and "did you mean" not in msg.lower():
+        msg = f"{msg.rstrip('.')}; see '{where} --help'"
+    return f"{where}: {msg}"
+
+
+class ActGroup(TyperGroup):
+    """The `actcli` group; its `main` turns every error a user can cause into one line."""
+
+    _where = "actcli"
+
+    def resolve_command(self, ctx: Any, args: list[str]) -> Any:
+        name, cmd, rest = super().resolve_command(ctx, args)
+        self._where = f"{ctx.command_path} {name}"
+        return name, cmd, rest
+
+    def invoke(self, ctx: Any) -> Any:
+        try:
+            return super().invoke(ctx)
+        except KeyboardInterrupt:  # Ctrl-C: quietly, before click prints anything
+            raise typer.Exit(EXIT_INTERRUPTED) from None
+
+    def main(  # type: ignore[override]
+        self,
+        args: Sequence[str] | None = None,
+        prog_name: str | None = None,
+        complete_var: str | None = None,
+        standalone_mode: bool = True,
+        **extra: Any,
+    ) -> Any:
+        message = None
+        try:
+            rv = super().main(
+                args=args,
+                prog_name=prog_name,
+                complete_var=complete_var,
+                standalone_mode=False,
+                **extra,
+            )
+            code = rv if isinstance(rv, int) else 0
+        except clickx.ClickException as e:
+            if type(e).__name__ == "NoArgsIsHelpError":  # bare `actcli`: help, already shown
+                code = 0
+                if e.format_message().strip():
+                    print(e.format_message())
+            else:
+                code, message = e.exit_code, _click_message(e, self._where)
+        except typer.Abort:  # EOF or Ctrl-C at a prompt
+            code = EXIT_INTERRUPTED
+        except MemoryError:
+            code = EXIT_FAILURE
+            message = f"{self._where}: out of memory; ask for fewer points"
+        except ValueError as e:  # ValueError, not the classes: naming them would load numpy
+            if not isinstance(e, (actcli.ActivationError, sources.InputError)):
+                raise
+            code = getattr(e, "exit_code", EXIT_USAGE)
+            message = f"{self._where}: {one_line(str(e))}"
+        if message:
+            print(message, file=sys.stderr, flush=True)
+        if standalone_mode:
+            sys.exit(code)
+        return code
+
+
+def _numbers_positional(args: list[str], params: Iterable[Any], ctx: Any = None) -> list[str]:
+    """Move number-looking tokens ('-2', '-inf') behind '--' so click does not read options.
+
+    Options keep their values (`--range -5 5`), unknown options stay options (so click still
+    suggests '--json' for '--jsn'), and everything after a '--' of the user's stays positional.
+    """
+    takes: dict[str, int] = {}
+    for p in params:
+        if getattr(p, "param_type_name", "") == "option":
+            nvalues = 0 if (p.is_flag or p.count) else max(p.nargs, 1)
+            for opt in [*p.opts, *p.secondary_opts]:
+                takes[opt] = nvalues
+    opts: list[str] = []
+    points: list[str] = []
+    i = 0
+    while i < len(args):
+        arg = args[i]
+        if arg == "--":
+            points += args[i + 1 :]
+            break
+        if (
+            arg.startswith("-")
+            and len(arg) > 1
+            and not is_number(arg)
+            and not _minus_expression(arg, takes)
+        ):
+            n = 0 if "=" in arg else takes.get(arg, 0)
+            if i + n >= len(args):
+                if getattr(ctx, "resilient_parsing", False):  # shell completion: a value is typed
+                    opts += args[i:]
+                    break
+                raise clickx.BadOptionUsage(
+                    arg, f"option '{arg}' needs {n} value{'s' if n > 1 else ''}", ctx
+                )
+            opts += args[i : i + 1 + n]
+            i += 1 + n
+            continue
+        points.append(arg)
+        i += 1
+    return [*opts, "--", *points] if points else opts
+
+
+_EXPRESSION_SIGNS = re.compile(r"[()*/+ ]|^-x$")
+
+
+def _minus_expression(arg: str, takes: dict[str, int]) -> bool:
+    """'-x' and '-x*sigmoid(-x)' are expressions, not options: a single dash, not the start of
+    a known short option ('-n5'), and an operator, a parenthesis or the bare variable."""
+    if arg.startswith("--") or arg[:2] in takes:
+        return False
+    return bool(_EXPRESSION_SIGNS.search(arg))
+
+
+def _shade_value(args: list[str]) -> list[str]:
+    """`--shade-vanishing [T]`: a number right after the flag (or after '=') is its threshold,
+    given to --threshold, not a constant function to plot."""
+    out: list[str] = []
+    i = 0
+    while i < len(args):
+        arg = args[i]
+        if arg.startswith("--shade-vanishing="):
+            out += ["--shade-vanishing", "--threshold", arg.partition("=")[2]]
+        elif arg == "--shade-vanishing" and i + 1 < len(args) and is_number(args[i + 1]):
+            out += [arg, "--threshold", args[i + 1]]
+            i += 1
+        else:
+            out.append(arg)
+        if arg == "--":
+            out += args[i + 1 :]
+            break
+        i += 1
+    return out
+
+
+class PointsCommand(TyperCommand):
+    """A command with points among its arguments: `-2` is a number, not an option."""
+
+    def parse_args(self, ctx: Any, args: list[str]) -> list[str]:
+        if any(p.name == "shade" for p in self.get_params(ctx)):
+            args = _shade_value(args)
+        return super().parse_args(ctx, _numbers_positional(args, self.get_params(ctx), ctx))
+
+
+# --- output --------------------------------------------------------------------------------
+
+
+def _silence_stdout() -> None:
+    """After EPIPE: point stdout at /dev/null so the interpreter's final flush is quiet."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError, AttributeError):  # no file descriptor (a test's stream)
+        pass
+
+
+@contextmanager
+def stdout_guard() -> Iterator[None]:
+    """Write to stdout; a reader that went away (`| head -1`) ends the program quietly."""
+    try:
+        yield
+        sys.stdout.flush()
+    except BrokenPipeError:
+        _silence_stdout()
+        raise typer.Exit(EXIT_PIPE) from None
+
+
+def emit(chunks: Iterable[str | bytes], output: Path | None) -> None:
+    """The one writer of documents: to `output`, or to stdout. Chunks are text, or bytes
+    already encoded as UTF-8 (the streaming writers'), written as they come."""
+    if output is not None:
+
+        def write(f: Any) -> None:
+            for chunk in chunks:
+                f.write(chunk if isinstance(chunk, bytes) else chunk.encode("utf-8"))
+
+        to_file(output, write)
+        return
+    with stdout_guard():
+        binary = getattr(sys.stdout, "buffer", None)
+        for chunk in chunks:
+            if not isinstance(chunk, bytes):
+                sys.stdout.write(chunk)
+            elif binary is None:  # a text-only stream (a test's)
+                sys.stdout.write(chunk.decode("utf-8"))
+            else:
+                sys.stdout.flush()  # text written before goes first
+                _write_all(binary, chunk)
+
+
+def _write_all(out: Any, data: bytes) -> None:
+    # Under python -u, stdout's binary layer is raw: a write may take only part of the bytes.
+    view = memoryview(data)
+    while view:
+        n = out.write(view)
+        if n is None:  # a non-blocking stdout that is full
+            raise BlockingIOError("standard output would block")
+        view = view[n:]
+
+
+def to_file(output: Path, write: Any) -> None:
+    """`write(f)` on `output` opened for bytes; if it fails half-way, no half-written file is
+    left behind (a big input streams into its output, so an error can come late)."""
+    opened = False
+    try:
+        with open(output, "wb") as f:
+            opened = True
+            write(f)
+    except BaseException as e:
+        if opened and output.is_file():  # never a device: -o /dev/null
+            with suppress(OSError):
+                os.remove(output)
+        if isinstance(e, OSError):
+            raise sources.InputError(f"cannot write '{output}': {e.strerror or e}") from None
+        raise
+
+
+FORMATS = ("json", "jsonl", "csv", "tsv", "table")
+
+
+def choose_format(flags: dict[str, bool], output: Path | None, npy: bool = False) -> str:
+    """The output format: the flag given, else the file's extension, else table or TSV."""
+    chosen = [name for name in FORMATS if flags.get(name)]
+    if len(chosen) > 1:
+        raise sources.InputError(
+            "choose one output format, not " + " and ".join(f"--{c}" for c in chosen), EXIT_USAGE
+        )
+    if output is not None:
+        if chosen == ["table"]:
+            raise sources.InputError(
+                "--table draws on the terminal; to write a file leave it out", EXIT_USAGE
+            )
+        fmt = chosen[0] if chosen else writers.format_for(output)
+        if fmt is None or (fmt == "npy" and not npy):
+            kinds = ".json, .jsonl, .csv, .tsv" + (" or .npy" if npy else "")
+            raise sources.InputError(
+                f"cannot tell how to write '{output}'; name it {kinds}, "
+                "or add --json, --jsonl, --csv or --tsv",
+                EXIT_USAGE,
+            )
+        return fmt
+    if chosen:
+        return chosen[0]
+    return "table" if sys.stdout.isatty() else "tsv"
+
+
+# --- shared arguments and options, declared once -------------------------------------------
+
+
+def complete_name(incomplete: str) -> list[str]:
+    """TAB on a FUNC: names and aliases; after 'name:', its parameters."""
+    from actcli.completions import complete_function
+
+    return complete_function(incomplete)
+
+
+Func = Annotated[
+    str,
+    typer.Argument(
+        metavar="FUNC",
+        help="Function name or alias, with parameters if any: leaky_relu:alpha=0.2; or an "
+        "expression in x: 'x*sigmoid(1.702*x)'.",
+        autocompletion=complete_name,
+        show_default=False,
+    ),
+]
+Funcs = Annotated[
+    list[str] | None,
+    typer.Argument(
+        metavar="[FUNC]...",
+        help="Functions to show (default: all), with parameters if any: elu:alpha=0.5.",
+        autocompletion=complete_name,
+        show_default=False,
+    ),
+]
+FuncList = Annotated[
+    list[str],
+    typer.Argument(
+        metavar="FUNC...",
+        help="One or more functions: names, with parameters if any (elu:alpha=0.5), or "
+        "expressions in x ('x*tanh(softplus(x))').",
+        autocompletion=complete_name,
+        show_default=False,
+    ),
+]
+Xs = Annotated[
+    list[str] | None,
+    typer.Argument(
+        metavar="[X]...",
+        help="Points: 1 -2.5 1e-3 nan inf -inf; '-' reads standard input.",
+        show_default=False,
+    ),
+]
+Span = Annotated[
+    tuple[float, float] | None,
+    typer.Option(
+        "--range",
+        metavar="START STOP",
+        help="Evenly spaced points from START to STOP (both included).",
+        show_default=False,
+    ),
+]
+
+
+class Count(IntRange):
+    """A count of at least 1, which may be written as a float with no fraction: 1e7."""
+
+    name = "count"
+
+    def convert(self, value: Any, param: Any, ctx: Any) -> Any:
+        if isinstance(value, str):
+            try:
+                number = float(value)
+            except ValueError:
+                pass
+            else:
+                if number.is_integer():
+                    value = str(int(number))
+        return super().convert(value, param, ctx)
+
+
+Num = Annotated[
+    int,
+    typer.Option(
+        "--num", "-n", click_type=Count(min=1), help="How many points --range makes (1e6 works)."
+    ),
+]
+Input = Annotated[
+    Path | None,
+    typer.Option(
+        "--input",
+        "-i",
+        metavar="FILE",
+        help="Read points from FILE: .txt/.csv (numbers separated by spaces, commas, newlines), "
+        ".json (an array), .npy; '-' is standard input.",
+        show_default=False,
+    ),
+]
+
+
+class Precision(str, Enum):  # an Enum, not a Literal: every typer in the pinned range reads it
+    float32 = "float32"
+    float64 = "float64"
+
+
+DType = Annotated[Precision, typer.Option("--dtype", help="Precision of x and results.")]
+Output = Annotated[
+    Path | None,
+    typer.Option(
+        "--output",
+        "-o",
+        metavar="FILE",
+        help="Write to FILE instead of stdout; the format follows its extension "
+        "(.json, .jsonl, .csv, .tsv, .npy).",
+        show_default=False,
+    ),
+]
+NoColor = Annotated[bool, typer.Option("--no-color", help="No colour (NO_COLOR=1 does the same).")]
+AsJson = Annotated[bool, typer.Option("--json", help="Write one JSON document.")]
+AsJsonl = Annotated[bool, typer.Option("--jsonl", help="Write one JSON object per line.")]
+AsCsv = Annotated[bool, typer.Option("--csv", help="Write CSV with a header line.")]
+AsTsv = Annotated[
+    bool, typer.Option("--tsv", help="Write tab-separated lines (the default in a pipe).")
+]
+AsTable = Annotated[bool, typer.Option("--table", help="Draw a table (the default on a terminal).")]
+
+DialectName = Enum("DialectName", {d: d for d in DIALECT_NAMES}, type=str)  # type: ignore[misc]
+Dialect = Annotated[
+    DialectName | None,  # type: ignore[valid-type]
+    typer.Option(
+        "--dialect",
+        help="Read names as this framework does: its definition, defaults and f' at kinks "
+        "(default: actcli's, which are PyTorch's). Expressions keep actcli's meaning.",
+        show_default=False,
+    ),
+]
+Threads = Annotated[
+    int | None,
+    typer.Option(
+        "--threads",
+        min=1,
+        metavar="N",
+        help="Threads for large inputs (default: every core); the results are the same bits.",
+        show_default=False,
+    ),
+]
+ChartWidth = Annotated[
+    int | None,
+    typer.Option(
+        "--width",
+        metavar="COLS",
+        help="Chart width in characters, at least 20 (default: the terminal's, 80 in a pipe).",
+        show_default=False,
+    ),
+]
+ChartHeight = Annotated[
+    int | None,
+    typer.Option(
+        "--height",
+        metavar="ROWS",
+        help="Chart height in lines, legend included (default: the terminal's, 24 in a pipe).",
+        show_default=False,
+    ),
+]
+# The network of flow, dead and collapse (actcli.core.flow checks the sizes).
+Depth = Annotated[int, typer.Option("--depth", metavar="L", help="Layers (1 to 1000).")]
+NetWidth = Annotated[int, typer.Option("--width", metavar="W", help="Units per layer (1 to 4096).")]
+Batch = Annotated[int, typer.Option("--batch", metavar="B", help="Inputs per batch (1 to 65536).")]
+Seed = Annotated[
+    int, typer.Option("--seed", metavar="S", help="Random seed: the same seed, the same numbers.")
+]
+Init = Annotated[
+    str | None,
+    typer.Option(
+        "--init",
+        metavar="INIT",
+        help="Weights: xavier, he, lecun or normal:STD (default: he for the relu family, "
+        "lecun for selu, xavier otherwise).",
+        show_default=False,
+    ),
+]
+
+
+def examples(*lines: str) -> str:
+    # One paragraph per example: every typer keeps paragraphs, not all keep single newlines.
+    return "Examples:\n\n" + "\n\n".join(f"  {line}" for line in lines)
+
+
+app = typer.Typer(
+    name="actcli",
+    cls=ActGroup,
+    help="Explore neural-network activation functions and their derivatives, exact to the "
+    "last bits.",
+    epilog=examples(
+        "actcli grad relu -- -2 0 3",
+        "actcli compare sigmoid tanh --range -3 3 --num 7",
+        "actcli table sigmoid tanh relu leaky_relu linear",
+    ),
+    no_args_is_help=True,
+    rich_markup_mode=None,  # plain click help: no rich import, half the time of --help
+    pretty_exceptions_enable=False,
+)
+
+
+def _show_version(value: bool) -> None:
+    if value:
+        print(f"actcli {actcli.__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _root(
+    version: Annotated[
+        bool,
+        typer.Option(
+            "--version", callback=_show_version, is_eager=True, help="Show the version and exit."
+        ),
+    ] = False,
+) -> None:
+    """Explore neural-network activation functions and their derivatives."""
+
+
+# --- the commands ----------------------------------------------------------------------------
+
+
+def get_function(spec: str, dialect: Any = None) -> Any:
+    """The function a FUNC names: a catalog Activation or an Expression (`actcli.get`)."""
+    return actcli.get(spec, dialect=dialect.value if dialect is not None else None)
+
+
+def is_expression(act: Any) -> bool:
+    return not hasattr(act, "decl")  # an Expression has no declaration behind it
+
+
+def given(ctx: typer.Context, name: str) -> bool:
+    """Whether the user gave option `name` (not its default)."""
+    source = ctx.get_parameter_source(name)
+    return source is not None and source.name not in ("DEFAULT", "DEFAULT_MAP")
+
+
+def warn(ctx: typer.Context, text: str) -> None:
+    print(f"{ctx.command_path}: {one_line(text)}", file=sys.stderr, flush=True)
+
+
+def no_formats(flags: dict[str, bool], output: Path | None, why: str) -> None:
+    chosen = [f"--{name}" for name, on in flags.items() if on]
+    if output is not None:
+        chosen.append("--output")
+    if chosen:
+        raise sources.InputError(f"{why}; leave out {' and '.join(chosen)}", EXIT_USAGE)
+
+
+def points_in(
+    tokens: list[str] | None, span: Any, num: int, path: Path | None, dtype: Precision
+) -> Any:
+    return open_source(tokens, span, num, path, dtype).read_all()
+
+
+def open_source(
+    tokens: list[str] | None, span: Any, num: int, path: Path | None, dtype: Precision
+) -> "sources.Source":
+    return sources.open_points(
+        tokens or [], span=span, num=num, path=path, stdin=sys.stdin, dtype=dtype.value
+    )
+
+
+def main() -> None:
+    """The `actcli` console script (`actcli.cli` registers the commands before it runs)."""
+    try:
+        typer.main.get_command(app).main(prog_name="actcli")
+    except KeyboardInterrupt:  # outside a command (typer turns those into exit 130 itself)
+        sys.exit(EXIT_INTERRUPTED)
