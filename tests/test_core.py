@@ -255,3 +255,30 @@ def test_extreme_parameters_raise_no_warnings(spec: str, dtype: type) -> None:
 def test_leaky_relu_with_zero_slope_is_relu_at_infinity() -> None:
     act = actcli.get("leaky_relu", alpha=0.0)
     assert list(act.value([-np.inf, np.inf])) == [0.0, np.inf]
+
+
+def test_a_forked_child_evaluates_after_the_parent_used_threads() -> None:
+    """A data loader's worker (fork) computes after its parent filled the thread pool: the pool
+    is not inherited, or the child waits forever for threads it does not have."""
+    import os
+    import subprocess
+    import sys
+
+    if not hasattr(os, "fork"):
+        pytest.skip("no fork on this platform")
+    script = (
+        "import os, numpy as np, actcli\n"
+        "x = np.linspace(-5, 5, 4_000_000)\n"
+        "want = actcli.get('silu').value(x, threads=2)\n"
+        "pid = os.fork()\n"
+        "if pid == 0:\n"
+        "    got = actcli.get('silu').value(x, threads=2)\n"
+        "    os._exit(0 if np.array_equal(got, want) else 3)\n"
+        "_, status = os.waitpid(pid, 0)\n"
+        "raise SystemExit(os.waitstatus_to_exitcode(status))\n"
+    )
+    try:
+        r = subprocess.run([sys.executable, "-c", script], capture_output=True, timeout=60)
+    except subprocess.TimeoutExpired:
+        pytest.fail("the forked child hung on the parent's thread pool")
+    assert r.returncode == 0, r.stderr.decode()

@@ -72,6 +72,12 @@ def _pool(threads: int) -> Any:
     return ThreadPoolExecutor(threads, thread_name_prefix="actcli")
 
 
+# A child made by fork() inherits the pool but none of its threads: work handed to it would
+# wait forever (a data loader's worker). The child starts a pool of its own when it needs one.
+if hasattr(os, "register_at_fork"):
+    os.register_at_fork(after_in_child=_pool.cache_clear)
+
+
 def native(kernel: Kernel | None = None, *, any_params: bool = False) -> Any:
     """Mark a kernel that is exact in float32 too: every result is one correctly rounded
     operation, or a comparison, on x and the parameters. float32 input then runs in float32
