@@ -159,6 +159,15 @@ def test_eval_table_keeps_every_digit_and_brackets():
     assert "relu'(x)" in out and "─" in out
 
 
+def test_a_table_never_cuts_a_number_at_any_width():
+    # Was one column short: at COLUMNS=25 the value came out as "0.524979187478…", no caption.
+    for width in range(20, 45):
+        out = ok("eval", "sigmoid", "--table", "0.1", env={"COLUMNS": str(width)})
+        assert all(len(line) <= width for line in out.splitlines()), (width, out)
+        assert "…" not in out, (width, out)
+        assert "0.52497918747894" in out or re.search(r"rounded to \d+ digits", out), (width, out)
+
+
 def test_table_caps_rows_on_a_terminal():
     out = ok("eval", "relu", "--table", "--range", "0", "1", "-n", "5000")
     assert "1000 of 5000 points shown" in out

@@ -162,15 +162,22 @@ def _style(key: str, text: str) -> str:
 
 
 def _fit(
-    cols: list[np.ndarray], headers: list[str], width: int
+    cols: list[np.ndarray],
+    headers: list[str],
+    width: int,
+    finish: Callable[[list[list[str]], Callable[[np.ndarray], list[str]]], list[list[str]]],
 ) -> tuple[list[list[str]], int | None]:
-    """Columns as text: every digit if the table fits in `width`, else fewer digits."""
+    """Columns as text: every digit if the table fits in `width`, else fewer digits.
+    `finish(text, fmt)` completes the cells (intervals at kinks) before they are measured."""
     for digits in (None, 12, 9, 6):
-        if digits is None:
-            text = [number_strings(c) for c in cols]
-        else:
-            text = [[f"{v:.{digits}g}" for v in c.tolist()] for c in cols]
-        need = sum(
+
+        def fmt(a: np.ndarray, d: int | None = digits) -> list[str]:
+            return number_strings(a) if d is None else [f"{v:.{d}g}" for v in a.tolist()]
+
+        text = finish([fmt(c) for c in cols], fmt)
+        # SIMPLE_HEAD pads each column with a space either side and draws an edge character
+        # before each column and after the last: 3 per column, and 1 more.
+        need = 1 + sum(
             max(len(h), *(len(t) for t in col)) + 3 for h, col in zip(headers, text, strict=True)
         )
         if need <= width:
@@ -194,10 +201,14 @@ def points_table(p: Points, no_color: bool = False, total: int | None = None) ->
     shown = min(n, ROW_LIMIT)
     headers = [s.label + _SUFFIX[key] for s in p.series for key, _ in s.columns]
     arrays = [p.x[:shown]] + [v[:shown] for s in p.series for _, v in s.columns]
-    text, digits = _fit(arrays, ["x", *headers], out.width)
     keys = [(s, k) for s in p.series for k, _ in s.columns]
-    for i, (s, k) in enumerate(keys, 1):  # grad --kink math: [lo, hi] at the kinks
-        text[i] = with_intervals(text[i], s, k, number_strings, 0, shown)
+
+    def intervals(text: list[list[str]], fmt: Any) -> list[list[str]]:
+        for i, (s, k) in enumerate(keys, 1):  # grad --kink math: [lo, hi] at the kinks
+            text[i] = with_intervals(text[i], s, k, fmt, 0, shown)
+        return text
+
+    text, digits = _fit(arrays, ["x", *headers], out.width, intervals)
     notes = []
     if shown < n:
         notes.append(f"{shown} of {n} points shown")
