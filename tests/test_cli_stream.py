@@ -22,6 +22,7 @@ def blocks(monkeypatch):
         monkeypatch.setattr(writers, "FAST_MIN", 16)
         monkeypatch.setattr(sources, "FAST_TEXT", 16)
         monkeypatch.setattr(writers, "_RUN", 64)
+        monkeypatch.setattr(writers, "CHUNK", 37)  # text rows per write: cross many
 
     return set_block
 

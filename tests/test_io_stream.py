@@ -14,13 +14,15 @@ from actcli.io import sources, stream, writers
 
 @pytest.fixture
 def small_blocks(monkeypatch):
-    """Blocks, runs and the fast path's threshold small enough for a few thousand points."""
+    """Blocks, text chunks, runs and the fast path's threshold small enough for a few thousand
+    points."""
     monkeypatch.setattr(sources, "BLOCK", 1000)
     monkeypatch.setattr(sources, "TEXT_BLOCK", 4096)
     monkeypatch.setattr(writers, "FAST_MIN", 16)
     monkeypatch.setattr(sources, "FAST_TEXT", 16)
     monkeypatch.setattr(writers, "ENCODE_ROWS", 300)
     monkeypatch.setattr(writers, "_RUN", 64)
+    monkeypatch.setattr(writers, "CHUNK", 37)  # text rows per write: cross many
 
 
 def _odd_numbers(n: int, dtype=np.float64, seed: int = 0) -> np.ndarray:
