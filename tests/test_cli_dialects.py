@@ -98,17 +98,28 @@ def test_dialects_gelu_matches_the_core_comparison():
     assert [d["function"] for d in doc["dialects"]] == ["gelu", "gelu_tanh", "gelu", "gelu", "gelu"]
 
 
-def test_dialects_tsv_marks_disagreements():
-    lines = ok("dialects", "leaky_relu", "--", "-1", "0", "1").splitlines()
-    head = "dialect api function note y(-1.0) y(0.0) y(1.0) dydx(-1.0) dydx(0.0) dydx(1.0)"
-    assert lines[0].split("\t") == head.split()
-    torch, jax = lines[1].split("\t"), lines[2].split("\t")
-    assert torch[:3] == ["torch", "F.leaky_relu(negative_slope=0.01)", "leaky_relu"]
-    assert torch[4:] == ["-0.01*", "0.0", "1.0", "0.01*", "0.01*", "1.0"]
-    assert jax[4:] == ["-0.01*", "0.0", "1.0", "0.01*", "1.0*", "1.0"]
-    assert lines[3].split("\t")[2] == "leaky_relu:alpha=0.2"
-    line = ok("dialects", "squareplus", "0").splitlines()[1]
-    assert line.split("\t")[1] == "—" and "*" not in line  # torch lacks it: no part in masks
+def test_dialects_tsv_and_csv_keep_numbers_and_disagreement_in_columns_of_their_own(tmp_path):
+    lines = ok("dialects", "leaky_relu", "--", "-1", "0").splitlines()
+    assert lines[0].split("\t") == [
+        "dialect", "api", "function", "note", "x", "y", "dydx", "y_differs", "dydx_differs"
+    ]
+    rows = [line.split("\t") for line in lines[1:]]
+    assert len(rows) == 5 * 2  # five frameworks, two points
+    assert rows[0] == ["torch", "F.leaky_relu(negative_slope=0.01)", "leaky_relu", "",
+                       "-1.0", "-0.01", "0.01", "yes", "yes"]
+    assert rows[1][4:] == ["0.0", "0.0", "0.01", "no", "yes"]
+    assert rows[3][:1] + rows[3][4:] == ["jax", "0.0", "0.0", "1.0", "no", "yes"]
+    assert rows[4][2] == "leaky_relu:alpha=0.2"
+    for r in rows:
+        float(r[5]), float(r[6])  # numbers in number cells: no marks
+    torch = ok("dialects", "squareplus", "0").splitlines()[1].split("\t")
+    assert torch[1] == "—" and torch[7:] == ["—", "—"]  # torch lacks it: no part in the masks
+    out = tmp_path / "d.csv"
+    ok("dialects", "relu", "-o", str(out), "--", "-1", "0")
+    assert out.read_text().splitlines()[:2] == [
+        "dialect,api,function,note,x,y,dydx,y_differs,dydx_differs",
+        "torch,F.relu,relu,,-1.0,0.0,0.0,no,no",
+    ]
 
 
 def test_dialects_table_plain_and_coloured():
@@ -130,7 +141,7 @@ def test_dialects_table_plain_and_coloured():
         (["dialects", "x*sigmoid(x)"], ["expression", "catalog name"]),
         (["dialects", "leaky_relu:alpha=0.3"], ["without parameters"]),
         (["dialects", "gelx"], ["unknown function 'gelx'", "'gelu'"]),
-        (["dialects", "gelu", "--csv"], ["no such option '--csv'"]),
+        (["dialects", "gelu", "--jsonl"], ["no such option '--jsonl'"]),
         (["dialects", "gelu", "abc"], ["'abc'", "not a number"]),
     ],
 )

@@ -1,9 +1,11 @@
 """Every mistake a user can make: one line on stderr that names it, nothing on stdout, exit 2
 for a bad command line and 1 for bad data or files, never a traceback."""
 
+import re
+
 import numpy as np
 import pytest
-from clitools import handled, runner  # tests/ is on the path
+from clitools import handled, run, runner  # tests/ is on the path
 
 from actcli.cli import app as cli
 from actcli.io import sources
@@ -136,3 +138,39 @@ def test_broken_pipe_exits_quietly(monkeypatch):
 def test_negative_numbers_do_not_hide_option_typos():
     line = fails(2, "grad", "relu", "-2", "--ordr", "2", "3")
     assert "'--ordr'" in line and "'--order'" in line
+
+
+SMALL = ["--depth", "2", "--width", "4", "--batch", "4"]
+WRITERS = {  # every command with -o: a run of it, small
+    "eval": ["eval", "relu", "1"],
+    "grad": ["grad", "relu", "1"],
+    "compare": ["compare", "relu", "tanh", "1"],
+    "table": ["table", "relu"],
+    "flow": ["flow", "relu", *SMALL],
+    "dead": ["dead", "relu", *SMALL],
+    "collapse": ["collapse", "relu", *SMALL],
+    "dialects": ["dialects", "relu", "1"],
+}
+
+
+@pytest.mark.parametrize("command", WRITERS)
+def test_output_writes_the_formats_its_help_names_and_refuses_the_rest(command, tmp_path):
+    """-o's help tells each command's truth: every suffix it names is written, every other
+    one refused in one line that offers only what the command writes (flow -o f.jsonl was a
+    KeyError traceback, and its refusal of .npy recommended --jsonl, which flow lacks)."""
+    help_text = " ".join(run(command, "--help").stdout.split())
+    named = re.search(r"the format follows its extension \(([^)]*)\)", help_text).group(1)
+    offered = [k.strip().lstrip(".") for k in named.split(",")]
+    for kind in ("json", "jsonl", "csv", "tsv", "npy"):
+        out = tmp_path / f"out.{kind}"
+        r = run(*WRITERS[command], "-o", str(out))
+        if kind in offered:
+            assert r.exit_code == 0 and out.stat().st_size > 0, (kind, r.stderr, r.exception)
+        else:
+            line = fails(2, *WRITERS[command], "-o", str(out))
+            assert f"'{out}'" in line and f".{kind}" in line.split(";")[0]
+            suggestion = line.split(";")[1]
+            assert sorted(re.findall(r"\.(\w+)", suggestion)) == sorted(offered), line
+            flags = re.findall(r"--(\w+)", suggestion)
+            assert sorted(flags) == sorted(k for k in offered if k != "npy"), line
+            assert not out.exists()

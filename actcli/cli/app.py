@@ -300,8 +300,14 @@ def to_file(output: Path, write: Any) -> None:
 FORMATS = ("json", "jsonl", "csv", "tsv", "table")
 
 
+def _either(items: list[str]) -> str:
+    return ", ".join(items[:-1]) + " or " + items[-1] if len(items) > 1 else items[0]
+
+
 def choose_format(flags: dict[str, bool], output: Path | None, npy: bool = False) -> str:
-    """The output format: the flag given, else the file's extension, else table or TSV."""
+    """The output format: the flag given, else the file's extension, else table or TSV.
+    `flags` are the command's own format flags: a file whose extension names another format
+    is refused with the ones the command writes."""
     chosen = [name for name in FORMATS if flags.get(name)]
     if len(chosen) > 1:
         raise sources.InputError(
@@ -313,11 +319,12 @@ def choose_format(flags: dict[str, bool], output: Path | None, npy: bool = False
                 "--table draws on the terminal; to write a file leave it out", EXIT_USAGE
             )
         fmt = chosen[0] if chosen else writers.format_for(output)
-        if fmt is None or (fmt == "npy" and not npy):
-            kinds = ".json, .jsonl, .csv, .tsv" + (" or .npy" if npy else "")
+        kinds = [k for k in flags if k != "table"] + (["npy"] if npy else [])
+        if fmt not in kinds:
+            how = "tell how to write" if fmt is None else f"write .{fmt} here, as in"
             raise sources.InputError(
-                f"cannot tell how to write '{output}'; name it {kinds}, "
-                "or add --json, --jsonl, --csv or --tsv",
+                f"cannot {how} '{output}'; name it {_either(['.' + k for k in kinds])}, "
+                f"or add {_either(['--' + k for k in kinds if k != 'npy'])}",
                 EXIT_USAGE,
             )
         return fmt
@@ -426,17 +433,22 @@ class Precision(str, Enum):  # an Enum, not a Literal: every typer in the pinned
 
 
 DType = Annotated[Precision, typer.Option("--dtype", help="Precision of x and results.")]
-Output = Annotated[
-    Path | None,
-    typer.Option(
-        "--output",
-        "-o",
-        metavar="FILE",
-        help="Write to FILE instead of stdout; the format follows its extension "
-        "(.json, .jsonl, .csv, .tsv, .npy).",
-        show_default=False,
-    ),
-]
+def output_option(*kinds: str) -> Any:
+    """`--output/-o FILE`, its help naming the formats the command writes."""
+    return Annotated[
+        Path | None,
+        typer.Option(
+            "--output",
+            "-o",
+            metavar="FILE",
+            help="Write to FILE instead of stdout; the format follows its extension "
+            f"({', '.join('.' + k for k in kinds)}).",
+            show_default=False,
+        ),
+    ]
+
+
+Output = output_option("json", "jsonl", "csv", "tsv", "npy")
 NoColor = Annotated[bool, typer.Option("--no-color", help="No colour (NO_COLOR=1 does the same).")]
 AsJson = Annotated[bool, typer.Option("--json", help="Write one JSON document.")]
 AsJsonl = Annotated[bool, typer.Option("--jsonl", help="Write one JSON object per line.")]

@@ -21,7 +21,6 @@ from actcli.cli.app import (
     Funcs,
     NoColor,
     Num,
-    Output,
     PointsCommand,
     Precision,
     Span,
@@ -32,11 +31,15 @@ from actcli.cli.app import (
     examples,
     get_function,
     is_expression,
+    output_option,
     points_in,
     records,
     sources,
     stdout_guard,
 )
+
+TableOutput = output_option("json", "jsonl", "csv", "tsv")
+DialectsOutput = output_option("json", "csv", "tsv")
 
 TABLE_COLUMNS = (
     ("label", "function"),
@@ -80,7 +83,7 @@ def table_(
     csv: AsCsv = False,
     tsv: AsTsv = False,
     table: AsTable = False,
-    output: Output = None,
+    output: TableOutput = None,
     dialect: Dialect = None,
     no_color: NoColor = False,
 ) -> None:
@@ -346,9 +349,10 @@ def dialects_(
     span: Span = None,
     num: Num = 7,
     json_: AsJson = False,
+    csv: AsCsv = False,
     tsv: AsTsv = False,
     table: AsTable = False,
-    output: Output = None,
+    output: DialectsOutput = None,
     no_color: NoColor = False,
 ) -> None:
     """One function in PyTorch, JAX, Keras 3, Keras 2 and TensorFlow, and where they disagree.
@@ -358,7 +362,7 @@ def dialects_(
     """
     from actcli.core import dialects
 
-    fmt = choose_format({"json": json_, "tsv": tsv, "table": table}, output)
+    fmt = choose_format({"json": json_, "csv": csv, "tsv": tsv, "table": table}, output)
     expression = is_expression(get_function(func))
     if expression or ":" in func:
         what = "an expression" if expression else "a name with parameters"
@@ -384,4 +388,4 @@ def dialects_(
         emit(records.dialects_json(name, xs, rows, value_differs, grad_differs), output)
     else:
         header, grid = records.dialects_grid(xs, rows, value_differs, grad_differs)
-        emit(records.grid_tsv(header, grid), output)
+        emit(records.GRID_WRITERS[fmt](header, grid), output)

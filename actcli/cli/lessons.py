@@ -20,7 +20,6 @@ from actcli.cli.app import (
     Init,
     NetWidth,
     NoColor,
-    Output,
     PointsCommand,
     Seed,
     app,
@@ -31,6 +30,7 @@ from actcli.cli.app import (
     get_function,
     is_expression,
     no_formats,
+    output_option,
     records,
     stdout_guard,
     warn,
@@ -43,6 +43,8 @@ from actcli.cli.app import (
 # (`collapse` compares with that map only: an affine f other than the identity, 2*x, is not
 # recognised, though its stack is affine too.)
 COLLAPSED = 1e-9
+
+Output = output_option("json", "csv", "tsv")
 
 
 def _network_acts(specs: Sequence[str], dialect: Any) -> list[Any]:

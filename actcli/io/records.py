@@ -214,15 +214,18 @@ def dialect_cells(
 
 def dialects_grid(
     x: np.ndarray, rows: Sequence[Any], value_differs: Any, grad_differs: Any
-) -> tuple[list[str], list[list[str]]]:
-    """Header and rows for TSV: dialect, api, function (with parameters), note, then f at
-    each point and f' at each point, '*' marking disagreements."""
-    xs = number_strings(np.asarray(x, dtype=np.float64))
-    header = ["dialect", "api", "function", "note"]
-    header += [f"y({t})" for t in xs] + [f"dydx({t})" for t in xs]
+) -> tuple[list[str], list[list[Any]]]:
+    """Header and rows for TSV and CSV, one row per framework and point: dialect, api,
+    function (with parameters), note, x, f, f', and whether the frameworks disagree on f and
+    on f' there (yes/no; '—' for a framework without the function, which takes no part)."""
+    header = ["dialect", "api", "function", "note", "x", "y", "dydx", "y_differs", "dydx_differs"]
     grid = []
-    for r, (ys, gs) in zip(rows, dialect_cells(rows, value_differs, grad_differs), strict=True):
-        grid.append([r.dialect, r.api or MISSING, r.act.label, r.note, *ys, *gs])
+    for r in rows:
+        present = r.api is not None
+        for i, xi in enumerate(np.asarray(x, dtype=np.float64).tolist()):
+            vd, gd = (cell(bool(d[i])) if present else MISSING for d in (value_differs, grad_differs))
+            y, dydx = float(r.y[i]), float(r.dydx[i])
+            grid.append([r.dialect, r.api or MISSING, r.act.label, r.note, xi, y, dydx, vd, gd])
     return header, grid
 
 
