@@ -172,3 +172,38 @@ def test_plot_on_a_terminal_is_coloured_unless_no_color():
     assert "▞ relu" in plain and "\x1b[" not in plain
     flag = _on_a_terminal("plot", "relu", "--no-color", env=env)
     assert "\x1b[" not in flag
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["info", "sigmoid"],
+        ["info", "sigmoid", "--table"],
+        ["table", "sigmoid", "tanh", "--table"],
+        ["dialects", "gelu", "--table"],
+        ["plot", "sigmoid", "tanh", "relu", "--width", "60", "--height", "12"],
+        ["eval", "sigmod", "1"],
+    ],
+)
+def test_an_ascii_only_stream_gets_ascii_not_a_traceback(args):
+    """PYTHONIOENCODING=ascii was a UnicodeEncodeError traceback (sigma in a formula, the
+    chart's braille). Look-alikes instead, and tables keep their columns aligned."""
+    r = subprocess.run(
+        [*ACTCLI, *args], capture_output=True, env={**ENV, "PYTHONIOENCODING": "ascii"}, timeout=60
+    )
+    out, err = r.stdout.decode("ascii"), r.stderr.decode("ascii")  # raises if not ASCII
+    assert r.returncode == (2 if "sigmod" in args else 0), err
+    assert "Traceback" not in err
+    if "--table" in args:
+        # every line of a framed table as wide as the border above it
+        widths, frames = None, 0
+        for line in out.splitlines():
+            if line.strip()[:1] not in ("|", "+"):
+                widths = None
+            elif widths is None:
+                widths, frames = len(line), frames + 1
+            else:
+                assert len(line) == widths, out
+        assert frames, out
+    if "info" in args:
+        assert "sigma(x) = 1 / (1 + e^(-x))" in out

@@ -600,6 +600,9 @@ def open_source(
 
 def main() -> None:
     """The `actcli` console script (`actcli.cli` registers the commands before it runs)."""
+    from actcli.render import asciify
+
+    asciify.install()
     try:
         typer.main.get_command(app).main(prog_name="actcli")
     except KeyboardInterrupt:  # outside a command (typer turns those into exit 130 itself)

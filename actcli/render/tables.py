@@ -153,7 +153,12 @@ def console(no_color: bool = False) -> Console:
     """A console on stdout; rich itself honours NO_COLOR and the terminal's width."""
     from rich.console import Console
 
-    return Console(no_color=no_color or None, highlight=False, soft_wrap=False)
+    from actcli.render import asciify
+
+    out = Console(no_color=no_color or None, highlight=False, soft_wrap=False)
+    if not asciify.unicode_ok(out.file):
+        out.push_render_hook(asciify.hook())
+    return out
 
 
 def _style(key: str, text: str) -> str:
