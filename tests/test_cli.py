@@ -258,13 +258,33 @@ def test_table_json_seed_five_says_what_the_classic_table_says():
         "[0, inf)",
         False,
         "no",
-        "yes",
+        True,
     )
-    assert lr["vanishing_gradient"] == "no" and lr["dying_units"] == "no"
+    assert lr["vanishing_gradient"] == "no" and lr["dying_units"] is False
     assert lin["zero_centered"] is True and lin["vanishing_gradient"] == "no"
     assert "regression" in lin["notes"]
     for row in rows.values():
         assert {"monotonic", "derivative", "notes", "formula", "params", "kinks"} <= set(row)
+
+
+def test_table_json_yes_no_properties_are_booleans_and_graded_ones_from_the_documented_set():
+    """`jq '.[] | select(.dying_units)'` selected every row while dying_units was "yes"/"no"."""
+    rows = strict_loads(ok("table", "--json"))
+    for row in rows:
+        for key in ("zero_centered", "monotonic", "dying_units"):
+            assert isinstance(row[key], bool), (row["name"], key)
+        assert row["vanishing_gradient"] in VANISHING_GRADES, row["name"]
+    assert [r["name"] for r in rows if r["dying_units"]] == [
+        # f' = 0 on a half-line (hardshrink's flat part is bounded: no)
+        "relu", "hardsigmoid", "keras2_hard_sigmoid", "hardswish", "hardtanh", "relu6",
+        "squared_relu",
+    ]
+    info = strict_loads(ok("info", "relu(x) + 0*x", "--json"))
+    assert info["dying_units"] is True and info["zero_centered"] is False
+
+
+# The graded cells' set, as the README documents it.
+VANISHING_GRADES = {"no", "yes", "yes (less)", "negative side", "positive side"}
 
 
 def test_table_cells_come_from_the_registry():
@@ -274,7 +294,7 @@ def test_table_cells_come_from_the_registry():
         act = actcli.get(row["name"])
         assert row["derivative"] == act.decl.derivative
         assert row["output_range"] == str(act.output_range)
-        assert row["dying_units"] == act.prop("dying_units")
+        assert row["dying_units"] == (act.prop("dying_units") == "yes")
         assert row["notes"] == act.decl.notes
 
 

@@ -61,7 +61,7 @@ def test_info_expression_measures_what_is_not_declared():
     assert rec["function"] == MISH and rec["formula"] == MISH and rec["kinks"] == []
     assert rec["output_range"].startswith("[-0.308843, ")
     assert rec["f0"] == 0.0 and rec["odd"] is False and rec["zero_centered"] is False
-    assert rec["monotonic"] is False and rec["dying_units"] == "no"
+    assert rec["monotonic"] is False and rec["dying_units"] is False
     assert rec["max_slope"] == pytest.approx(1.0885, abs=1e-4)
     assert rec["max_slope_where"].startswith("x = 1.49")
     rec = strict_loads(ok("info", "2*relu(x) - abs(x)", "--json"))  # = x, written the long way

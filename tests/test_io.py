@@ -215,7 +215,7 @@ def test_function_record_comes_from_the_registry():
     row = records.function_record(actcli.get("leaky_relu:alpha=0"))
     assert row["params"] == {"alpha": 0.0}
     assert row["output_range"] == "[0, inf)"  # resolved for alpha = 0
-    assert row["dying_units"] == "yes"
+    assert row["dying_units"] is True
     assert row["kinks"] == [0.0]
     strict_loads(json.dumps(row))
 

@@ -297,7 +297,7 @@ def _expression_info(expr: Any, p: Any, fmt: str, no_color: bool) -> None:
         "zero_centered": bool(p.f0 == 0 and p.odd),
         "monotonic": p.monotonic,
         "vanishing_gradient": vanishing_claim(p),
-        "dying_units": "yes" if any(p.dead) else "no",
+        "dying_units": any(p.dead),
         "max_slope": p.max_slope,
         "max_slope_where": max_slope_where(expr, p),
     }

@@ -7,7 +7,7 @@ function's parameters (`function_record`)::
     [{"name": "sigmoid", "aliases": ["logistic"], "params": {}, "formula": "...",
       "derivative": "...", "output_range": "(0, 1)", "zero_centered": false,
       "monotonic": true, "smoothness": "C^inf", "kinks": [], "kink_convention": "...",
-      "vanishing_gradient": "yes", "dying_units": "no", "use": "...", "limitations": "...",
+      "vanishing_gradient": "yes", "dying_units": false, "use": "...", "limitations": "...",
       "source": "...", "notes": "..."}, ...]
 
 dialects: one function as each framework defines it, at the points; the masks are true where
@@ -81,6 +81,8 @@ def function_record(act: Activation) -> dict[str, Any]:
             value = str(value)
         elif key == "kinks":
             value = [float(k) for k in value]
+        elif key == "dying_units":  # declared "yes"/"no"; JSON gets a boolean, as for the others
+            value = value == "yes"
         elif key in ("zero_centered", "monotonic"):
             value = bool(value)
         row[key] = value
