@@ -417,19 +417,36 @@ def test_info_tsv_and_params():
 # --- help, version, colour -----------------------------------------------------------------
 
 
+COMMANDS = "eval grad compare plot table list info dialects flow dead collapse".split()
+
+
 def test_version():
     assert ok("--version") == f"actcli {actcli.__version__}\n"
 
 
-@pytest.mark.parametrize(
-    "command", "eval grad compare plot table list info dialects flow dead collapse".split()
-)
+@pytest.mark.parametrize("command", COMMANDS)
 def test_help_ends_with_real_examples(command):
     out = ok(command, "--help")
     tail = out[out.index("Examples:") :]
     examples = [line.strip() for line in tail.splitlines() if "actcli" in line]
     assert 2 <= len(examples) <= 3
     assert all(e.split()[e.split().index("actcli") + 1] == command for e in examples)
+
+
+@pytest.mark.parametrize("command", COMMANDS)
+def test_dash_h_is_help_and_functions_point_to_list(command):
+    out = ok(command, "-h")
+    assert out == ok(command, "--help")
+    if "FUNC" in out.split("Options:")[0]:
+        assert "see 'actcli list'" in " ".join(out.split())
+    assert "<int range>" not in out
+
+
+def test_order_shows_its_choices_and_dash_o_dash_is_stdout():
+    assert "--order 1|2" in ok("grad", "--help") and "--order 1|2" in ok("plot", "--help")
+    assert ok("-h") == ok("--help")
+    assert ok("eval", "relu", "--json", "-o", "-", "1") == ok("eval", "relu", "--json", "1")
+    assert ok("table", "relu", "-o", "-") == ok("table", "relu")
 
 
 def test_help_keeps_brackets():

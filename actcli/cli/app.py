@@ -347,8 +347,8 @@ Func = Annotated[
     str,
     typer.Argument(
         metavar="FUNC",
-        help="Function name or alias, with parameters if any: leaky_relu:alpha=0.2; or an "
-        "expression in x: 'x*sigmoid(1.702*x)'.",
+        help="Function name or alias (see 'actcli list'), with parameters if any: "
+        "leaky_relu:alpha=0.2; or an expression in x: 'x*sigmoid(1.702*x)'.",
         autocompletion=complete_name,
         show_default=False,
     ),
@@ -357,7 +357,8 @@ Funcs = Annotated[
     list[str] | None,
     typer.Argument(
         metavar="[FUNC]...",
-        help="Functions to show (default: all), with parameters if any: elu:alpha=0.5.",
+        help="Functions to show (default: all; see 'actcli list'), with parameters if any: "
+        "elu:alpha=0.5.",
         autocompletion=complete_name,
         show_default=False,
     ),
@@ -366,8 +367,8 @@ FuncList = Annotated[
     list[str],
     typer.Argument(
         metavar="FUNC...",
-        help="One or more functions: names, with parameters if any (elu:alpha=0.5), or "
-        "expressions in x ('x*tanh(softplus(x))').",
+        help="One or more functions: names (see 'actcli list'), with parameters if any "
+        "(elu:alpha=0.5), or expressions in x ('x*tanh(softplus(x))').",
         autocompletion=complete_name,
         show_default=False,
     ),
@@ -433,17 +434,22 @@ class Precision(str, Enum):  # an Enum, not a Literal: every typer in the pinned
 
 
 DType = Annotated[Precision, typer.Option("--dtype", help="Precision of x and results.")]
+def _dash_is_stdout(value: Path | None) -> Path | None:
+    return None if value is not None and str(value) == "-" else value
+
+
 def output_option(*kinds: str) -> Any:
-    """`--output/-o FILE`, its help naming the formats the command writes."""
+    """`--output/-o FILE`, its help naming the formats the command writes; `-o -` is stdout."""
     return Annotated[
         Path | None,
         typer.Option(
             "--output",
             "-o",
             metavar="FILE",
-            help="Write to FILE instead of stdout; the format follows its extension "
-            f"({', '.join('.' + k for k in kinds)}).",
+            help="Write to FILE instead of stdout ('-' is stdout); the format follows its "
+            f"extension ({', '.join('.' + k for k in kinds)}).",
             show_default=False,
+            callback=_dash_is_stdout,
         ),
     ]
 
@@ -531,6 +537,7 @@ app = typer.Typer(
         "actcli table sigmoid tanh relu leaky_relu linear",
     ),
     no_args_is_help=True,
+    context_settings={"help_option_names": ["-h", "--help"]},
     rich_markup_mode=None,  # plain click help: no rich import, half the time of --help
     pretty_exceptions_enable=False,
 )

@@ -333,7 +333,8 @@ def dialects_(
         str,
         typer.Argument(
             metavar="FUNC",
-            help="A catalog name or alias, without parameters: each framework's defaults apply.",
+            help="A catalog name or alias (see 'actcli list'), without parameters: each "
+            "framework's defaults apply.",
             autocompletion=complete_name,
             show_default=False,
         ),

@@ -103,6 +103,7 @@ def plot(
             "--order",
             min=1,
             max=2,
+            metavar="1|2",
             help="The derivative drawn: 1 (f', the default) or 2 (f''). Given alone it adds "
             "that derivative to f, as --deriv does.",
             show_default=False,

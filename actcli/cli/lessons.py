@@ -307,7 +307,7 @@ def collapse_(
         list[str] | None,
         typer.Argument(
             metavar="[FUNC]...",
-            help="Functions or expressions (default: linear tanh relu).",
+            help="Functions (see 'actcli list') or expressions (default: linear tanh relu).",
             autocompletion=complete_name,
             show_default=False,
         ),

@@ -148,7 +148,8 @@ def grad(
     func: Func,
     x: Xs = None,
     order: Annotated[
-        int, typer.Option("--order", min=1, max=2, help="1 for f'(x), 2 for f''(x).")
+        int,
+        typer.Option("--order", min=1, max=2, metavar="1|2", help="1 for f'(x), 2 for f''(x)."),
     ] = 1,
     kink: Annotated[
         KinkRule,
@@ -215,7 +216,8 @@ def compare(
         list[str],
         typer.Argument(
             metavar="FUNC... [X]...",
-            help="Functions, then points; a token that reads as a number is a point.",
+            help="Functions (see 'actcli list'), then points; a token that reads as a number is "
+            "a point.",
             autocompletion=complete_name,
             show_default=False,
         ),
