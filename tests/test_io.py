@@ -2,6 +2,7 @@
 
 import json
 import math
+import warnings
 
 import numpy as np
 import pytest
@@ -128,13 +129,57 @@ def test_read_points_terminal_without_numbers_says_how():
     assert e.value.exit_code == 2
 
 
-def test_float32_rounds_once_without_warnings():
-    with np.errstate(all="raise"):
+def test_float32_rounds_once_without_numpy_warnings_and_says_what_overflows():
+    with np.errstate(all="raise"), pytest.warns(sources.InputWarning, match="float32's range"):
         x = sources.read_points(
             ["0.1", "1e300"], span=None, num=1, path=None, stdin=None, dtype="float32"
         )
     assert x.dtype == np.float32
     assert x[0] == np.float32(0.1) and x[1] == np.inf
+
+
+@pytest.mark.parametrize(
+    "tokens, dtype, words",
+    [
+        (["1e999"], "float64", ["'1e999' (point 1)", "beyond float64's range", "read as inf"]),
+        (["2", "-1e999"], "float64", ["(point 2)", "read as -inf"]),
+        (["1e-400"], "float64", ["'1e-400' (point 1)", "nearer 0", "read as 0"]),
+        (["2e-324"], "float64", ["nearer 0"]),  # under half the least subnormal
+        (["1e39"], "float32", ["float32's range", "--dtype float64"]),
+        (["1e-50"], "float32", ["nearer 0 than float32's smallest"]),
+    ],
+)
+def test_numbers_beyond_the_dtype_warn(tokens, dtype, words):
+    with pytest.warns(sources.InputWarning) as record:
+        sources.read_points(tokens, span=None, num=1, path=None, stdin=None, dtype=dtype)
+    (w,) = record
+    for word in words:
+        assert word in str(w.message)
+
+
+@pytest.mark.parametrize(
+    "tokens", [["inf", "-Infinity", "0", "-0.0", "0e5", ".0", "4.9e-324", "1.7976931348623157e308"]]
+)
+def test_numbers_written_as_inf_or_zero_do_not_warn(tokens):
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        sources.read_points(tokens, span=None, num=1, path=None, stdin=None, dtype="float64")
+        sources.parse_text(" ".join(tokens) + "\n" + ",".join(tokens), "input")
+        sources.read_points(["1e-45", "3e38"], span=None, num=1, path=None, stdin=None,
+                            dtype="float32")  # fmt: skip
+
+
+def test_text_warns_once_per_kind_and_refuses_an_empty_field():
+    with pytest.warns(sources.InputWarning) as record:
+        sources.parse_text("1 1e999 -1e999\n1e-400, 0\n", "input")
+    assert sorted(str(w.message) for w in record) == [
+        "input: numbers beyond float64's range are read as inf or -inf",
+        "input: numbers nearer 0 than float64's smallest are read as 0",
+    ]
+    for text, line in (("1,2,,3", 1), ("1\n2, ,3", 2), ("1\n2\n,3", 3)):
+        with pytest.raises(sources.InputError, match=f"input, line {line}: an empty field"):
+            sources.parse_text(text, "input")
+    assert sources.parse_text("1, 2,\n3,\n", "input").tolist() == [1.0, 2.0, 3.0]
 
 
 def test_split_specs():

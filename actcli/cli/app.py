@@ -12,6 +12,7 @@ and --help never load numpy.
 import os
 import re
 import sys
+import warnings
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager, suppress
 from enum import Enum
@@ -61,6 +62,9 @@ EXIT_FAILURE, EXIT_USAGE, EXIT_INTERRUPTED, EXIT_PIPE = 1, 2, 130, 141
 # --- the error boundary and argument pre-processing ----------------------------------------
 
 
+_SHOW_WARNING = warnings.showwarning
+
+
 def one_line(text: str) -> str:
     return " ".join(text.split())
 
@@ -107,6 +111,22 @@ class ActGroup(TyperGroup):
         standalone_mode: bool = True,
         **extra: Any,
     ) -> Any:
+        with warnings.catch_warnings():  # and a fresh once-per-run record of those shown
+            warnings.showwarning = self._show_warning
+            code, message = self._run(args, prog_name, complete_var, extra)
+        if message:
+            print(message, file=sys.stderr, flush=True)
+        if standalone_mode:
+            sys.exit(code)
+        return code
+
+    def _show_warning(self, message: Any, category: type, *args: Any, **kw: Any) -> None:
+        if category.__name__ == "InputWarning":  # the class itself would load numpy
+            print(f"{self._where}: warning: {one_line(str(message))}", file=sys.stderr, flush=True)
+        else:
+            _SHOW_WARNING(message, category, *args, **kw)
+
+    def _run(self, args: Any, prog_name: Any, complete_var: Any, extra: Any) -> tuple[int, Any]:
         message = None
         try:
             rv = super().main(
@@ -134,11 +154,7 @@ class ActGroup(TyperGroup):
                 raise
             code = getattr(e, "exit_code", EXIT_USAGE)
             message = f"{self._where}: {one_line(str(e))}"
-        if message:
-            print(message, file=sys.stderr, flush=True)
-        if standalone_mode:
-            sys.exit(code)
-        return code
+        return code, message
 
 
 def _numbers_positional(args: list[str], params: Iterable[Any], ctx: Any = None) -> list[str]:

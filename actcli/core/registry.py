@@ -193,7 +193,10 @@ def parse_spec(spec: str) -> tuple[str, dict[str, float]]:
         key, eq, val = item.partition("=")
         if not eq:
             raise ParameterError(f"'{spec}': parameter '{item}' needs a value, as in name=value")
-        params[key.strip().lower()] = _number(val.strip(), f"'{spec}': parameter {key.strip()}")
+        key = key.strip().lower()
+        if key in params:
+            raise ParameterError(f"'{spec}': parameter '{key}' is given twice; give it once")
+        params[key] = _number(val.strip(), f"'{spec}': parameter {key}")
     return name, params
 
 

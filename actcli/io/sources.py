@@ -20,6 +20,7 @@ import json
 import math
 import os
 import re
+import warnings
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import IO, Any
@@ -48,6 +49,38 @@ class InputError(ValueError):
         self.exit_code = exit_code
 
 
+class InputWarning(UserWarning):
+    """A number that does not survive reading as written: beyond the dtype's range (read as
+    inf or -inf), or nearer 0 than its smallest subnormal (read as 0)."""
+
+
+_INF_WORDS = re.compile(rb"(?i)inf")  # inf, Infinity: once each
+_ZERO_TOKENS = re.compile(rb"(?<![^\s,])[-+]?(?:0+\.?0*|\.0+)(?:[eE][-+]?[0-9]+)?(?![^\s,])")
+# Two commas with only spaces between, or a line that starts with one; a comma that ends a
+# line is a separator before the newline, as in a hand-written "1, 2,".
+_EMPTY_FIELD = re.compile(rb"(?m)^[ \t]*,|,[ \t]*(?=,)")
+
+
+def _warn(text: str) -> None:
+    warnings.warn(InputWarning(text), stacklevel=3)
+
+
+def _check_text(data: bytes, x: np.ndarray, where: str, lines_before: int) -> None:
+    """Refuse an empty field ('1,,2'); warn of numbers read as inf or 0 that were written as
+    neither (counting the infs and zeros written, so plain data costs two counts)."""
+    if b"," in data:
+        empty = _EMPTY_FIELD.search(data)
+        if empty is not None:
+            line = lines_before + data.count(b"\n", 0, empty.start()) + 1
+            raise InputError(f"{where}, line {line}: an empty field between commas; give a number")
+    infs = np.count_nonzero(np.isinf(x))
+    if infs and infs > len(_INF_WORDS.findall(data)):
+        _warn(f"{where}: numbers beyond float64's range are read as inf or -inf")
+    zeros = x.size - np.count_nonzero(x)
+    if zeros and zeros > len(_ZERO_TOKENS.findall(data)):
+        _warn(f"{where}: numbers nearer 0 than float64's smallest are read as 0")
+
+
 # --- reading -------------------------------------------------------------------------------
 
 
@@ -58,9 +91,18 @@ def _show(token: str) -> str:
 def parse_args(tokens: Sequence[str]) -> np.ndarray:
     """Numbers given as command-line arguments, one number per token, as float64."""
     try:
-        return np.array(tokens, dtype=np.float64)
+        x = np.array(tokens, dtype=np.float64)
     except ValueError:
         pass
+    else:
+        for i in np.flatnonzero(np.isinf(x) | (x == 0)).tolist():
+            token = tokens[i]
+            data = token.encode()
+            if np.isinf(x[i]) and not _INF_WORDS.search(data):
+                _warn(f"{_show(token)} (point {i + 1}) is beyond float64's range: read as {x[i]}")
+            elif x[i] == 0 and not _ZERO_TOKENS.fullmatch(data.strip()):
+                _warn(f"{_show(token)} (point {i + 1}) is nearer 0 than float64's smallest: read as 0")
+        return x
     for i, token in enumerate(tokens, 1):
         if not is_number(token):
             raise InputError(
@@ -75,7 +117,9 @@ def parse_text(text: str, source: str) -> np.ndarray:
     """Numbers separated by whitespace, commas or newlines, or a JSON array; as float64."""
     if text.lstrip().startswith("["):
         return parse_json(text, source)
-    return _parse_numbers(text, source)
+    x = _parse_numbers(text, source)
+    _check_text(text.encode(), x, source, 0)
+    return x
 
 
 def _parse_numbers(text: str, source: str, lines_before: int = 0) -> np.ndarray:
@@ -117,7 +161,11 @@ def parse_json(text: str, source: str) -> np.ndarray:
             f"{source}: element {bad} ({json.dumps(data[bad])[:30]}) is not a number; use "
             'numbers, or the strings "NaN", "Infinity", "-Infinity"'
         )
-    return np.array([_NONFINITE_IN[v] if type(v) is str else v for v in data], dtype=np.float64)
+    x = np.array([_NONFINITE_IN[v] if type(v) is str else v for v in data], dtype=np.float64)
+    written = sum(type(v) is str and v != "NaN" for v in data)
+    if np.count_nonzero(np.isinf(x)) > written:  # 1e999: json reads it as inf
+        _warn(f"{source}: numbers beyond float64's range are read as inf or -inf")
+    return x
 
 
 def read_file(path: Path) -> np.ndarray:
@@ -207,9 +255,17 @@ class Source:
 
 
 def _as(x: np.ndarray, dtype: np.dtype) -> np.ndarray:
-    # float32: round once from the float64 parse; overflow to +-inf is the float32 answer.
+    # float32: round once from the float64 parse; overflow to +-inf is the float32 answer,
+    # said once in a warning (as is a number that rounds to 0).
     with np.errstate(over="ignore"):
-        return x.astype(dtype, copy=False)
+        y = x.astype(dtype, copy=False)
+    if y.dtype.itemsize < x.dtype.itemsize:
+        name = y.dtype.name
+        if np.any(np.isinf(y) & np.isfinite(x)):
+            _warn(f"numbers beyond {name}'s range are read as inf or -inf; --dtype float64 keeps them")
+        if np.any((y == 0) & (x != 0)):
+            _warn(f"numbers nearer 0 than {name}'s smallest are read as 0; --dtype float64 keeps them")
+    return y
 
 
 class ArraySource(Source):
@@ -385,6 +441,7 @@ def _text_blocks(chunks: Iterable[bytes], where: str) -> Iterator[tuple[np.ndarr
                     f"{where} is not a UTF-8 text file; give text, .json or .npy"
                 ) from None
             x = _parse_numbers(text, where, lines)
+        _check_text(data, x, where, lines)
         lines += data.count(b"\n")
         yield x, len(data)
 
