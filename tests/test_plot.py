@@ -188,8 +188,29 @@ def test_shading_marks_sigmoid_beyond_4_6(width):
 def test_shading_never_marks_relu_for_x_above_0():
     c = chart(acts("relu", "sigmoid"), -3, 9, shade_vanishing=0.01, width=100, height=20)
     marked, clear = marked_x(c, "|relu'| < 0.01", -3, 9)
-    assert all(x <= 0 for x in marked)
+    half_column = 12 / (axis(c)[2] - axis(c)[1]) / 2
+    assert all(x <= half_column for x in marked)  # the column holding relu'(0) = 0 is marked
     assert min(marked) < -2.9 and not [x for x in clear if x < -0.1]  # relu' = 0 for x < 0
+
+
+@pytest.mark.parametrize("width", [40, 80, 121, 200])
+def test_shading_finds_a_dip_narrower_than_a_column(width):
+    # mish' = 0 at x = -1.1924 and |mish'| < 0.01 only within about ±0.012 of it: one x per
+    # column missed it and the row said "nowhere".
+    c = chart(acts("mish"), shade_vanishing=0.01, width=width, height=20)
+    marked, _ = marked_x(c, "|mish'| < 0.01", -6, 6)
+    assert "nowhere" not in c.text
+    half_column = 12 / (axis(c)[2] - axis(c)[1]) / 2
+    assert marked and all(abs(x + 1.1924) <= 2 * half_column + 0.02 for x in marked)
+
+
+def test_nowhere_is_said_only_when_true():
+    for name in actcli.names():
+        act = actcli.get(name)
+        c = chart([act], shade_vanishing=0.01, width=60, height=12)
+        x = np.linspace(-6, 6, 2_000_001)
+        small = np.abs(act.derivative(x, 1)) < 0.01
+        assert ("nowhere" in c.text) == (not small.any()), name
 
 
 def test_shading_rows_have_the_function_colour_and_say_when_nothing_is_marked():
