@@ -347,3 +347,58 @@ def test_importing_actcli_plot_loads_neither_plotext_nor_typer():
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[]"
+
+
+# Palette
+
+
+def wcag_contrast(a: tuple[int, int, int], b: tuple[int, int, int]) -> float:
+    def lum(c):
+        v = [x / 255 for x in c]
+        v = [x / 12.92 if x <= 0.04045 else ((x + 0.055) / 1.055) ** 2.4 for x in v]
+        return 0.2126 * v[0] + 0.7152 * v[1] + 0.0722 * v[2]
+
+    hi, lo = sorted((lum(a), lum(b)), reverse=True)
+    return (hi + 0.05) / (lo + 0.05)
+
+
+def xterm_rgb(n: int) -> tuple[int, int, int]:
+    assert 16 <= n <= 231, f"colour {n} is not in the cube: its look depends on the theme"
+    levels = (0, 95, 135, 175, 215, 255)
+    n -= 16
+    return levels[n // 36], levels[n // 6 % 6], levels[n % 6]
+
+
+def test_palette_reads_on_white_and_on_black():
+    from actcli.render.palette import PALETTE, contrast, rgb
+
+    assert len(PALETTE) == len(set(PALETTE)) == 8
+    for n in PALETTE:
+        color = xterm_rgb(n)
+        assert rgb(n) == color
+        for background in ((255, 255, 255), (0, 0, 0)):
+            assert wcag_contrast(color, background) >= 3, (n, background)
+            assert contrast(color, background) == pytest.approx(wcag_contrast(color, background))
+        r, g, b = color
+        assert not (r >= 135 and g >= 135 and b <= 95), f"{n} is a yellow"
+
+
+def test_the_chart_uses_the_palette_in_order():
+    from actcli.render.palette import PALETTE
+
+    c = chart(acts("sigmoid", "tanh", "relu"), width=80, height=16, color=True)
+    used = [int(n) for n in re.findall(r"\x1b\[38;5;(\d+)m", c.text)]
+    assert set(used) == set(PALETTE[:3])
+
+
+def test_more_functions_than_colours_or_series_than_glyphs_is_one_note():
+    names = actcli.names()[:9]
+    c = chart(acts(*names), width=100, height=20)
+    assert c.warnings == [
+        f"9 functions, 8 colours: {names[8]} and {names[0]} share a colour (their glyphs differ)"
+    ]
+    c = chart(acts(*names[:7]), orders=(0, 1), width=100, height=24)
+    assert c.warnings == [
+        f"14 series, 12 glyphs: {names[6]} and {names[0]}, {names[6]}' and {names[0]}' share a glyph"
+    ]
+    assert chart(acts(*names[:8]), width=100, height=20).warnings == []

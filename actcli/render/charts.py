@@ -24,6 +24,7 @@ from typing import Any
 import numpy as np
 
 from actcli.core.registry import Activation, ActivationError
+from actcli.render.palette import PALETTE
 
 MIN_WIDTH = 20
 MIN_HEIGHT = 5
@@ -31,9 +32,6 @@ PIPE_SIZE = (80, 24)  # when stdout is not a terminal
 
 ANSI = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
 
-# Functions take one colour each (bright blue, green, red, cyan, magenta, yellow, then the
-# dark ones); black, white and greys are left out so the curves show on light and dark themes.
-PALETTE = (12, 10, 9, 14, 13, 11, 4, 2, 1, 6, 5, 3)
 # Each series takes the next glyph, so f, f' and f'' differ without colour too. plotext draws
 # "hd" with quarter blocks and "braille" with dots; the others are single characters.
 GLYPHS = ("hd", "braille", "•", "+", "x", "*", "o", "#", "%", "=", "~", "@")
@@ -146,6 +144,7 @@ def chart(
         _Series(act, order, _color(i), GLYPHS[k % len(GLYPHS)])
         for k, (i, act, order) in enumerate(pairs)
     ]
+    warnings: list[str] = _crowding(acts, series)
     legend = _legend_lines(series, width)
     shaded = acts if shade_vanishing is not None else []
     need = len(legend) + len(shaded) + _frame_rows(title) + MIN_CANVAS_ROWS
@@ -161,7 +160,6 @@ def chart(
     n = int(points) if points is not None else 2 * width + 1  # odd: x = 0 is a sample
     x = np.linspace(start, stop, n)
     bins = 2 * _canvas_width_guess(width)
-    warnings: list[str] = []
     for s in series:
         warnings += s.sample(x, logy, bins)
     if not any(len(s.xs) for s in series):
@@ -201,6 +199,25 @@ def chart(
     if not color:
         text = ANSI.sub("", text)  # plotext writes reset codes even without colours
     return Chart(text, warnings, width, height, matrix)
+
+
+def _crowding(acts: list[Activation], series: list[_Series]) -> list[str]:
+    """One line when colours or glyphs must repeat, naming what shares them."""
+    notes = []
+    if len(acts) > len(PALETTE):
+        shared = ", ".join(
+            f"{acts[i].label} and {acts[i - len(PALETTE)].label}"
+            for i in range(len(PALETTE), len(acts))
+        )
+        apart = " (their glyphs differ)" if len(series) <= len(GLYPHS) else ""
+        notes.append(f"{len(acts)} functions, {len(PALETTE)} colours: {shared} share a colour{apart}")
+    if len(series) > len(GLYPHS):
+        shared = ", ".join(
+            f"{series[k].label} and {series[k - len(GLYPHS)].label}"
+            for k in range(len(GLYPHS), len(series))
+        )
+        notes.append(f"{len(series)} series, {len(GLYPHS)} glyphs: {shared} share a glyph")
+    return notes
 
 
 def _color(i: int) -> int:
