@@ -112,6 +112,21 @@ def test_x_ticks_sit_where_their_labels_say():
         assert xs[col] == pytest.approx(label, abs=half_column + 1e-9)
 
 
+def decimals(label: str) -> int | str:
+    return "e" if "e" in label else len(label.split(".")[1]) if "." in label else 0
+
+
+@pytest.mark.parametrize(
+    ("start", "stop"),
+    [(-6, 6), (-5.5, 7.3), (-3, 7), (0, 1), (-100, 250), (1e-3, 2e-3), (-2, 2.5), (-7, 3.2)],
+)
+@pytest.mark.parametrize("width", [20, 30, 40, 57, 80, 120])
+def test_x_ticks_are_in_one_format(start, stop, width):
+    c = chart(acts("tanh"), start, stop, width=width, height=12)
+    labels = NUMBER.findall(lines_of(c)[axis(c)[0] + 1])
+    assert len({decimals(s) for s in labels}) == 1, labels
+
+
 @pytest.mark.parametrize(("width", "height"), [(20, 5), (80, 24), (100, 30), (137, 41), (300, 9)])
 @pytest.mark.parametrize(
     "options",

@@ -518,11 +518,16 @@ def _x_ticks(start: float, stop: float, canvas_width: int) -> tuple[list[float],
             break
         ticks = _multiples(start, stop, step)
         ends = [e for e in (start, stop) if all(abs(t - e) > 1e-9 * span for t in ticks)]
-        labels = {e: _tick_labels([e], span * 1e-4)[0] for e in ends}
+        labels: dict[float, str] = {}
         for _ in range(2):  # labels depend on which ticks stay, and the reverse
-            labels.update(zip(ticks, _tick_labels(ticks, step * 1e-6), strict=True))
+            every = sorted(ticks + ends)
+            # One format for all, ends included: not "-6 -2.5 0.0 2.5 6".
+            tols = [span * 1e-4 if t in ends else step * 1e-6 for t in every]
+            labels = dict(zip(every, _tick_labels(every, tols), strict=True))
             ticks = [t for t in ticks if all(apart(sorted([t, e]), labels) for e in ends)]
         every = sorted(ticks + ends)
+        tols = [span * 1e-4 if t in ends else step * 1e-6 for t in every]
+        labels = dict(zip(every, _tick_labels(every, tols), strict=True))
         if not apart(every, labels):
             continue
         if not ends:
@@ -533,16 +538,18 @@ def _x_ticks(start: float, stop: float, canvas_width: int) -> tuple[list[float],
     return first[1], first[2]
 
 
-def _tick_labels(ticks: list[float], tol: float) -> list[str]:
-    """The shortest common format that writes every tick to within `tol`."""
+def _tick_labels(ticks: list[float], tol: float | Sequence[float]) -> list[str]:
+    """The shortest common format that writes every tick to within its `tol` (one for all, or
+    one per tick)."""
+    tols = [tol] * len(ticks) if isinstance(tol, (int, float)) else list(tol)
     big = max((abs(t) for t in ticks), default=0.0)
     if big == 0 or 1e-3 <= big < 1e5:
         for decimals in range(0, 16):
-            if all(abs(round(t, decimals) - t) <= tol for t in ticks):
+            if all(abs(round(t, decimals) - t) <= e for t, e in zip(ticks, tols, strict=True)):
                 return [f"{t:.{decimals}f}" for t in ticks]
     for digits in range(1, 18):
         labels = [f"{t:.{digits}g}" for t in ticks]
-        if all(abs(float(s) - t) <= tol for s, t in zip(labels, ticks, strict=True)):
+        if all(abs(float(s) - t) <= e for s, t, e in zip(labels, ticks, tols, strict=True)):
             break
     return [s.replace("e+", "e").replace("e0", "e").replace("e-0", "e-") for s in labels]
 
