@@ -170,3 +170,28 @@ def test_shade_vanishing_takes_an_optional_threshold():
         got = run(*base, *form)
         assert got.exit_code == 0 and got.stdout == want.stdout
     assert "|sigmoid'| < 0.01" in run(*base, "--shade-vanishing").stdout
+
+
+# --- compare --plot and flow --plot: sized and saved as plot is ------------------------------
+
+
+def test_compare_plot_saves_like_plot(tmp_path):
+    txt = tmp_path / "c.txt"
+    args = ["relu", "gelu", "--width", "50", "--height", "14", "--save", str(txt)]
+    assert ok("compare", *args[:2], "--plot", *args[2:]) == ""
+    assert txt.read_text() == chart(
+        [actcli.get("relu"), actcli.get("gelu")], orders=(0, 1), width=50, height=14
+    ).plain() + "\n"
+    assert "c.png" in fails("compare", "relu", "gelu", "--plot", "--save", str(tmp_path / "c.png"))
+
+
+def test_flow_plot_is_sized_and_saved(tmp_path):
+    out = ok("flow", "relu", "tanh", "--depth", "6", "--plot", "--chart-width", "50", "--height", "13")
+    lines = out.splitlines()
+    assert len(lines) == 13 and {len(line) for line in lines} == {50}
+    txt = tmp_path / "f.txt"
+    args = ["--depth", "6", "--plot", "--chart-width", "50", "--height", "13", "--save", str(txt)]
+    assert ok("flow", "relu", "tanh", *args) == ""
+    assert txt.read_text() == out
+    assert "add --plot" in fails("flow", "relu", "--save", str(txt))
+    assert "add --plot" in fails("flow", "relu", "--height", "12")

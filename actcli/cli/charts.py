@@ -12,6 +12,7 @@ from actcli.cli.app import (
     EXIT_FAILURE,
     EXIT_USAGE,
     ChartHeight,
+    ChartSave,
     ChartWidth,
     Dialect,
     FuncList,
@@ -51,11 +52,18 @@ def draw(
 ) -> None:
     """One chart (actcli.render.charts) to stdout, or to `save`; each warning one line on stderr."""
     from actcli.render import tables
-    from actcli.render.charts import PlotError, chart
+    from actcli.render.charts import chart
 
     c = chart(acts, start, stop, points=points, orders=orders, width=width, height=height,
               ylim=ylim, title=title, shade_vanishing=shade, color=tables.use_color(no_color),
               logy=logy)  # fmt: skip
+    show(ctx, c, save)
+
+
+def show(ctx: typer.Context, c: Any, save: Path | None) -> None:
+    """A drawn chart to stdout, or to `save` (.txt or .html); its warnings on stderr."""
+    from actcli.render.charts import PlotError
+
     for w in c.warnings:
         warn(ctx, w)
     if save is not None:
@@ -145,16 +153,7 @@ def plot(
     logy: Annotated[
         bool, typer.Option("--logy", help="Log-scaled y; values <= 0 are left out, with a warning.")
     ] = False,
-    save: Annotated[
-        Path | None,
-        typer.Option(
-            "--save",
-            metavar="FILE",
-            help="Write the chart to FILE instead of stdout: .txt (plain text) or .html "
-            "(a page in colour).",
-            show_default=False,
-        ),
-    ] = None,
+    save: ChartSave = None,
     dialect: Dialect = None,
     no_color: NoColor = False,
 ) -> None:
