@@ -49,6 +49,7 @@ def draw(
     logy: bool = False,
     save: Path | None = None,
     no_color: bool = False,
+    overlay: bool = False,
 ) -> None:
     """One chart (actcli.render.charts) to stdout, or to `save`; each warning one line on stderr."""
     from actcli.render import tables
@@ -56,7 +57,7 @@ def draw(
 
     c = chart(acts, start, stop, points=points, orders=orders, width=width, height=height,
               ylim=ylim, title=title, shade_vanishing=shade, color=tables.use_color(no_color),
-              logy=logy)  # fmt: skip
+              logy=logy, overlay=overlay)  # fmt: skip
     show(ctx, c, save)
 
 
@@ -64,8 +65,6 @@ def show(ctx: typer.Context, c: Any, save: Path | None) -> None:
     """A drawn chart to stdout, or to `save` (.txt or .html); its warnings on stderr."""
     from actcli.render.charts import PlotError
 
-    for w in c.warnings:
-        warn(ctx, w)
     if save is not None:
         try:
             c.save(save)
@@ -73,8 +72,10 @@ def show(ctx: typer.Context, c: Any, save: Path | None) -> None:
             if save.suffix.lower() in (".txt", ".html"):
                 raise sources.InputError(str(e), EXIT_FAILURE) from None
             raise
-        return
-    emit([c.text + "\n"], None)
+    else:
+        emit([c.text + "\n"], None)
+    for w in c.warnings:  # after the chart, so a terminal shows them under it
+        warn(ctx, w)
 
 
 @app.command(
@@ -118,6 +119,14 @@ def plot(
     ] = None,
     only_deriv: Annotated[
         bool, typer.Option("--only-deriv", help="Draw only the derivative, not f.")
+    ] = False,
+    overlay: Annotated[
+        bool,
+        typer.Option(
+            "--overlay",
+            help="f and its derivatives on one y axis (by default each derivative has a panel "
+            "of its own under f, on the same x axis).",
+        ),
     ] = False,
     width: ChartWidth = None,
     height: ChartHeight = None,
@@ -170,4 +179,4 @@ def plot(
     acts = [get_function(f, dialect) for f in funcs]
     draw(ctx, acts, span[0], span[1], orders, points=points, width=width, height=height,
          ylim=ylim, title=title, shade=shade_at, logy=logy, save=save,
-         no_color=no_color)  # fmt: skip
+         no_color=no_color, overlay=overlay)  # fmt: skip
