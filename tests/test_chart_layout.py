@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 
+import numpy as np
 import pytest
 
 import actcli
@@ -131,3 +132,36 @@ def test_a_shading_label_never_covers_a_mark(spec, start, stop, width):
     row = lines.index(bottom) + 2
     assert [ch == SHADE for ch in lines[row][c0:c1]] == marked.tolist(), "\n" + c.text
     assert label in "\n".join(lines[row:])  # on the row, or in the legend when no gap holds it
+
+
+# --annotate and --diff
+
+
+def test_annotate_marks_kinks_max_slope_and_zeros_of_the_derivative_from_the_analysis():
+    from actcli.core import analysis
+
+    fs = [actcli.get(s) for s in ("relu", "mish", "gelu")]
+    c = chart(fs, -3, 3, annotate=True, width=100, height=30)
+    text = "\n".join(lines_of(c))
+    assert "relu: kink at x = 0 (relu'(0) = 0 (PyTorch))" in text
+    for act in fs:
+        p = analysis.probe(act)
+        assert f"max f' = {p.max_slope:.4g} at {analysis.max_slope_where(act, p)}" in text
+    assert "mish: max f' = 1.088 at x = 1.491 · f' = 0 at x = -1.192" in text
+    assert "gelu:" in text and "f' = 0 at x = -0.7518" in text
+    rows = canvas_rows(c)
+    cells = "".join(row for _, row in rows)
+    for mark in ("◆", "▲", "○"):
+        assert mark in cells, mark
+    assert "◆ kink · ▲ max f' · ○ f' = 0" in text
+
+
+def test_diff_draws_f_minus_g_with_its_largest_gap():
+    f, g = actcli.get("gelu"), actcli.get("silu")
+    c = chart([f, g], -4, 3, diff=True, width=80, height=16)
+    x = np.linspace(-4, 3, 400_001)
+    gap = np.abs(f.value(x) - g.value(x))
+    want = f"gelu − silu (max |f − g| = {gap.max():.4g} at x = {x[gap.argmax()]:.4g})"
+    assert want in c.text and "f(x) − g(x)" in c.text
+    with pytest.raises(Exception, match="two functions: give two, not 3"):
+        chart([f, g, f], diff=True, width=80, height=16)

@@ -205,3 +205,14 @@ def test_flow_plot_is_sized_and_saved(tmp_path):
     assert txt.read_text() == out
     assert "add --plot" in fails("flow", "relu", "--save", str(txt))
     assert "add --plot" in fails("flow", "relu", "--height", "12")
+
+
+def test_plot_diff_and_annotate_reach_the_chart():
+    r = run("plot", "gelu", "silu", "--diff", "--range", "-4", "3", "--width", "60", "--height", "14")
+    fs = [actcli.get("gelu"), actcli.get("silu")]
+    assert r.exit_code == 0 and r.stdout == chart(fs, -4, 3, diff=True, width=60, height=14).text + "\n"
+    assert "max |f − g|" in r.stdout
+    assert "two functions: give two, not 1" in fails("plot", "gelu", "--diff")
+    out = ok("plot", "mish", "--annotate", "--width", "70", "--height", "18")
+    assert out == drawn(["mish"], -6, 6, annotate=True, width=70, height=18)
+    assert "f' = 0 at x = -1.192" in out

@@ -50,6 +50,8 @@ def draw(
     save: Path | None = None,
     no_color: bool = False,
     overlay: bool = False,
+    annotate: bool = False,
+    diff: bool = False,
 ) -> None:
     """One chart (actcli.render.charts) to stdout, or to `save`; each warning one line on stderr."""
     from actcli.render import tables
@@ -57,7 +59,7 @@ def draw(
 
     c = chart(acts, start, stop, points=points, orders=orders, width=width, height=height,
               ylim=ylim, title=title, shade_vanishing=shade, color=tables.use_color(no_color),
-              logy=logy, overlay=overlay)  # fmt: skip
+              logy=logy, overlay=overlay, annotate=annotate, diff=diff)  # fmt: skip
     show(ctx, c, save)
 
 
@@ -83,8 +85,8 @@ def show(ctx: typer.Context, c: Any, save: Path | None) -> None:
     cls=PointsCommand,
     epilog=examples(
         "actcli plot sigmoid tanh --deriv",
-        "actcli plot relu gelu --range -3 3 --shade-vanishing --width 72 --height 20",
-        "actcli plot 'x*tanh(softplus(x))' --only-deriv --save mish.html",
+        "actcli plot gelu silu --diff --range -4 4",
+        "actcli plot mish --annotate --shade-vanishing --save mish.html",
     ),
 )
 def plot(
@@ -126,6 +128,22 @@ def plot(
             "--overlay",
             help="f and its derivatives on one y axis (by default each derivative has a panel "
             "of its own under f, on the same x axis).",
+        ),
+    ] = False,
+    annotate: Annotated[
+        bool,
+        typer.Option(
+            "--annotate",
+            help="Mark each function's kinks (◆), maximum slope (▲) and zeros of f' (○), "
+            "computed from the registry and the analysis, and list them under the chart.",
+        ),
+    ] = False,
+    diff: Annotated[
+        bool,
+        typer.Option(
+            "--diff",
+            help="Draw f − g of two functions, with max |f − g|: the chart to read when two "
+            "curves coincide.",
         ),
     ] = False,
     width: ChartWidth = None,
@@ -179,4 +197,4 @@ def plot(
     acts = [get_function(f, dialect) for f in funcs]
     draw(ctx, acts, span[0], span[1], orders, points=points, width=width, height=height,
          ylim=ylim, title=title, shade=shade_at, logy=logy, save=save,
-         no_color=no_color, overlay=overlay)  # fmt: skip
+         no_color=no_color, overlay=overlay, annotate=annotate, diff=diff)  # fmt: skip

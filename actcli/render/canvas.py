@@ -3,6 +3,7 @@
 - `Grid`: rows of cells (a character, an xterm colour or none); `.matrix()` the same as a
   plotext matrix, which writes it as text with or without ANSI codes, or as HTML.
 - `dots(xs, ys, breaks, ...)`: a curve's braille dots (2 x 4 per cell), strokes joined.
+- `clip_segment`, `decimate`: a segment cut to the y limits; the min and max of each run.
 - `paint(grid, ...)`: the curves of one panel into the grid. Every series stays visible: with
   colour the dots of all series in a cell are merged and the cell takes the colour of one of
   them, in turn; without colour each cell shows one series' glyph, and where series share
@@ -151,3 +152,43 @@ def paint(
             if 0 <= row < rows and 0 <= col < columns:
                 grid.put(top + row, left + col, ch, layer.color)
     return shown
+
+
+def clip_segment(
+    x0: float, y0: float, x1: float, y1: float, lo: float, hi: float
+) -> tuple[tuple[float, float], tuple[float, float]] | None:
+    """The part of the segment from (x0, y0) to (x1, y1) with lo <= y <= hi, or None."""
+    if y0 == y1:
+        return ((x0, y0), (x1, y1)) if lo <= y0 <= hi else None
+    # Halves, so y1 - y0 cannot overflow for values near the float maximum.
+    h0, dh = y0 / 2, y1 / 2 - y0 / 2
+    t_lo, t_hi = (lo / 2 - h0) / dh, (hi / 2 - h0) / dh
+    t0, t1 = max(0.0, min(t_lo, t_hi)), min(1.0, max(t_lo, t_hi))
+    if t0 > t1:
+        return None
+
+    def at(t: float) -> tuple[float, float]:
+        y = y0 if t == 0 else y1 if t == 1 else 2 * (h0 + t * dh)
+        return x0 + t * (x1 - x0), min(hi, max(lo, y))
+
+    return at(t0), at(t1)
+
+
+def decimate(y: np.ndarray, keep: np.ndarray, bins: int) -> np.ndarray:
+    """Indices of the min and max kept point of each of `bins` runs of y, in order (M4-style:
+    a line through them covers the same cells as one through every point)."""
+    n = len(y)
+    m = n // bins
+    if keep.all():
+        lo = hi = y
+    else:  # slow path, only with nan/inf (or <= 0 on a log axis) in the data
+        lo, hi = np.where(keep, y, np.inf), np.where(keep, y, -np.inf)
+    # Views, no copies: `bins` rows of m points; the n % bins left over form one more row.
+    imin = lo[: bins * m].reshape(bins, m).argmin(axis=1) + np.arange(bins) * m
+    imax = hi[: bins * m].reshape(bins, m).argmax(axis=1) + np.arange(bins) * m
+    if bins * m < n:
+        imin = np.append(imin, bins * m + lo[bins * m :].argmin())
+        imax = np.append(imax, bins * m + hi[bins * m :].argmax())
+    idx = np.stack([np.minimum(imin, imax), np.maximum(imin, imax)], axis=1).ravel()
+    idx = idx[keep[idx]]  # rows with nothing kept pick a left-out point: drop it
+    return idx[np.concatenate([[True], np.diff(idx) > 0])] if len(idx) else idx

@@ -29,7 +29,8 @@ import numpy as np
 
 from actcli.core.registry import Activation, ActivationError
 from actcli.render import ticks as tk
-from actcli.render.canvas import DIM, Grid, Layer, dots, paint
+from actcli.render.annotate import FLAT, KINK, STEEPEST, Difference, annotations, max_gap
+from actcli.render.canvas import DIM, Grid, Layer, clip_segment, decimate, dots, paint
 from actcli.render.palette import PALETTE
 from actcli.render.shading import SHADE, shade_row
 
@@ -119,6 +120,8 @@ def chart(
     color: bool = False,
     logy: bool = False,
     overlay: bool = False,
+    annotate: bool = False,
+    diff: bool = False,
 ) -> Chart:
     """Draw f (order 0), f' (1) and/or f'' (2) of each function over [start, stop].
 
@@ -135,6 +138,10 @@ def chart(
     - `logy`: log-scaled y; values <= 0 are left out with a warning, as nan and inf always
       are; PlotError if nothing is left to draw.
     - `color`: ANSI colours in `.text` (`.html()` is always coloured, `.plain()` never).
+    - `annotate`: mark each function's kinks (◆, from the registry), its maximum slope (▲, from
+      actcli.core.analysis) and the zeros of f' (○) on the f curve, and say them under the chart.
+    - `diff`: draw f − g of exactly two functions, with max |f − g| in the legend: the honest
+      chart when two curves coincide.
 
     Where a kink of the registry makes f^(k) jump, the curve stops on one side and starts on
     the other, with no riser, and the value the kink convention gives is marked (●). Warnings
@@ -142,6 +149,10 @@ def chart(
     series within one row of each other everywhere.
     """
     acts = list(acts)
+    if diff:
+        if len(acts) != 2:
+            raise PlotError(f"--diff draws f − g of two functions: give two, not {len(acts)}")
+        acts = [Difference(*acts)]
     orders = _check_orders(orders)
     start, stop = _check_range(start, stop)
     auto_size = width is None or height is None
@@ -160,6 +171,18 @@ def chart(
         for k, (i, act, order) in enumerate(pairs)
     ]
     warnings = _crowding(acts, series)
+    if diff:
+        gap = max_gap(acts[0], start, stop)
+        for s in series:
+            s.label += f" (max |f − g| = {gap[0]:.4g} at x = {gap[1]:.4g})" * (s.order == 0)
+    notes = [annotations(a, a.label, start, stop) for a in acts] if annotate else []
+    note_lines = [line for a in notes for line in _wrap(a.note, width - 1)]
+    if notes:
+        note_lines.insert(0, f"{KINK} kink · {STEEPEST} max f' · {FLAT} f' = 0")
+    if notes:
+        for s in series:
+            if s.order == min(orders):
+                s.marks = next(a.marks for a, f in zip(notes, acts, strict=True) if f is s.act)
     if title and len(title) > width:
         warnings.append(f"the title is cut to the chart's {width} columns: '{title}'")
         title = title[: width - 1] + "…"
@@ -177,12 +200,12 @@ def chart(
     legend = _legend_entries(series)
     extra: list[tuple[str, str, int]] = []  # shading labels no gap of their row holds
     for _ in range(3):  # a shading label may need a legend row the first layout lacked
-        lay = _layout(orders, overlay, height, auto_size, title, len(shaded),
+        lay = _layout(orders, overlay, height, auto_size, title, len(shaded) + len(note_lines),
                       len(_pack(legend + extra, width)))  # fmt: skip
         height = lay.height
         axes = [
             _Panel([s for s in series if s.order in group], r, ylim, logy,
-                   _axis_label(acts, group))  # fmt: skip
+                   _axis_label(acts, group, diff))  # fmt: skip
             for group, r in zip(lay.panels, lay.rows, strict=True)
         ]
         gutter = max(1, *(len(lab) for p in axes for lab in p.ylabels))
@@ -214,6 +237,9 @@ def chart(
         row += 2
         for i, shade in enumerate(shades):
             shade.draw(grid, row, gutter + 1, _color(i))
+            row += 1
+        for line in note_lines:
+            grid.put(row, 1, line)
             row += 1
         for line in _pack(legend + extra, width):
             col = 1
@@ -313,10 +339,23 @@ def _is_math(acts: Sequence[Any]) -> bool:
     return all(hasattr(a, "grad") for a in acts)
 
 
-def _axis_label(acts: Sequence[Any], orders: Sequence[int]) -> str:
+def _axis_label(acts: Sequence[Any], orders: Sequence[int], diff: bool = False) -> str:
     if not _is_math(acts):
         return ""
+    if diff:
+        return ", ".join(f"f{'′' * o}(x) − g{'′' * o}(x)".replace("′", "'") for o in orders)
     return ", ".join("f" + "'" * o + "(x)" for o in orders)
+
+
+def _wrap(text: str, width: int) -> list[str]:
+    """A note in lines of at most `width`, broken after ' · ' where it can be, else anywhere."""
+    lines: list[str] = []
+    for part in text.split(" · "):
+        if lines and len(lines[-1]) + 3 + len(part) <= width:
+            lines[-1] += " · " + part
+        else:
+            lines += [("  " if lines else "") + part[i : i + width - 2] for i in range(0, len(part), width - 2)]
+    return lines
 
 
 # Checks
@@ -379,6 +418,7 @@ class _Series:
         self.xs = self.ys = np.empty(0)
         self.breaks = np.empty(0, dtype=np.intp)  # indices that start a new stroke
         self.jumps: list[tuple[float, float]] = []  # (kink, the convention's value there)
+        self.marks: list[tuple[float, str]] = []  # (x, mark) from annotate, drawn on the curve
         self.grid_x = self.grid_y = np.empty(0)  # every sample, for the closeness check
 
     def sample(self, x: np.ndarray, logy: bool, bins: int) -> list[str]:
@@ -393,7 +433,7 @@ class _Series:
             warnings.append(
                 f"{self.label}: left out {_count(nonpositive, 'point')} <= 0 (log y axis)"
             )
-        idx = _decimate(y, keep, bins) if len(x) > DECIMATE_OVER * bins else np.flatnonzero(keep)
+        idx = decimate(y, keep, bins) if len(x) > DECIMATE_OVER * bins else np.flatnonzero(keep)
         # On a log axis we plot log10(y) on a linear one and label the ticks 10^k ourselves.
         self.xs, self.ys = x[idx], np.log10(y[idx]) if logy else y[idx]
         if not keep.all():  # a stroke stops where a point was left out, not bridging the gap
@@ -453,7 +493,7 @@ class _Series:
                     cx.append(xs[i])
                     cy.append(ys[i])
                 continue
-            seg = _clip_segment(xs[i - 1], ys[i - 1], xs[i], ys[i], lo, hi)
+            seg = clip_segment(xs[i - 1], ys[i - 1], xs[i], ys[i], lo, hi)
             if seg is None:
                 continue
             (ax, ay), (bx, by) = seg
@@ -471,49 +511,9 @@ class _Series:
         self.breaks = np.array([b for b in breaks if b > 0], dtype=np.intp)
 
 
-def _clip_segment(
-    x0: float, y0: float, x1: float, y1: float, lo: float, hi: float
-) -> tuple[tuple[float, float], tuple[float, float]] | None:
-    """The part of the segment from (x0, y0) to (x1, y1) with lo <= y <= hi, or None."""
-    if y0 == y1:
-        return ((x0, y0), (x1, y1)) if lo <= y0 <= hi else None
-    # Halves, so y1 - y0 cannot overflow for values near the float maximum.
-    h0, dh = y0 / 2, y1 / 2 - y0 / 2
-    t_lo, t_hi = (lo / 2 - h0) / dh, (hi / 2 - h0) / dh
-    t0, t1 = max(0.0, min(t_lo, t_hi)), min(1.0, max(t_lo, t_hi))
-    if t0 > t1:
-        return None
-
-    def at(t: float) -> tuple[float, float]:
-        y = y0 if t == 0 else y1 if t == 1 else 2 * (h0 + t * dh)
-        return x0 + t * (x1 - x0), min(hi, max(lo, y))
-
-    return at(t0), at(t1)
-
-
 def _count(mask: np.ndarray, noun: str) -> str:
     n = int(np.count_nonzero(mask))
     return f"{'all ' if n == len(mask) > 1 else ''}{n} {noun}{'' if n == 1 else 's'}"
-
-
-def _decimate(y: np.ndarray, keep: np.ndarray, bins: int) -> np.ndarray:
-    """Indices of the min and max kept point of each of `bins` runs of y, in order (M4-style:
-    a line through them covers the same cells as one through every point)."""
-    n = len(y)
-    m = n // bins
-    if keep.all():
-        lo = hi = y
-    else:  # slow path, only with nan/inf (or <= 0 on a log axis) in the data
-        lo, hi = np.where(keep, y, np.inf), np.where(keep, y, -np.inf)
-    # Views, no copies: `bins` rows of m points; the n % bins left over form one more row.
-    imin = lo[: bins * m].reshape(bins, m).argmin(axis=1) + np.arange(bins) * m
-    imax = hi[: bins * m].reshape(bins, m).argmax(axis=1) + np.arange(bins) * m
-    if bins * m < n:
-        imin = np.append(imin, bins * m + lo[bins * m :].argmin())
-        imax = np.append(imax, bins * m + hi[bins * m :].argmax())
-    idx = np.stack([np.minimum(imin, imax), np.maximum(imin, imax)], axis=1).ravel()
-    idx = idx[keep[idx]]  # rows with nothing kept pick a left-out point: drop it
-    return idx[np.concatenate([[True], np.diff(idx) > 0])] if len(idx) else idx
 
 
 # Panels and axes
@@ -566,6 +566,13 @@ class _Panel:
                 if math.isfinite(v) and self.lo <= v <= self.hi:
                     col = round((k - start) / (stop - start) * (columns - 1))
                     marks.append((self.row_of(v), col, JUMP))
+            for mx, mark in s.marks:
+                with np.errstate(all="ignore"):
+                    v = float(np.asarray(s.act.derivative(np.array([mx]), s.order))[0])
+                v = (math.log10(v) if v > 0 else math.nan) if self.logy else v
+                if math.isfinite(v) and self.lo <= v <= self.hi and start <= mx <= stop:
+                    col = round((mx - start) / (stop - start) * (columns - 1))
+                    marks.append((self.row_of(v), col, mark))
             self.layers.append(Layer(r, c, s.color, s.glyph, marks))
         return self._close_pairs(x_range)
 
