@@ -231,7 +231,7 @@ def chart(
             grid.put(0, (width - len(title)) // 2, title)
             row = 1
         for k, p in enumerate(axes):
-            p.draw(grid, row, gutter, columns, first=k == 0, braille=colored or len(p.series) == 1)
+            p.draw(grid, row, gutter, columns, first=k == 0, braille=colored or len(series) == 1)
             row += p.rows + 1
         _x_axis(grid, row, gutter, columns, start, stop, xticks, xlabels, "x" if _is_math(acts) else "")
         row += 2
