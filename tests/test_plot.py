@@ -420,3 +420,15 @@ def test_more_functions_than_colours_or_series_than_glyphs_is_one_note():
         f"14 series, 12 glyphs: {names[6]} and {names[0]}, {names[6]}' and {names[0]}' share a glyph"
     ]
     assert not [w for w in chart(acts(*names[:8]), width=100, height=20).warnings if "share" in w]
+    c = chart(acts(*names), orders=(0, 1), width=100, height=30)
+    (note,) = [w for w in c.warnings if "share" in w]  # one line for both
+    assert note.startswith("9 functions, 8 colours: ") and "; 18 series, 12 glyphs: " in note
+
+
+def test_when_colours_repeat_the_coloured_chart_draws_glyphs():
+    from actcli.render.charts import GLYPHS
+
+    names = actcli.names()[:9]
+    c = chart(acts(*names), width=100, height=30, color=True)
+    canvas = ANSI.sub("", c.text.split("└")[0])
+    assert GLYPHS[8] in canvas and GLYPHS[0] in canvas  # the 9th shares the 1st's colour

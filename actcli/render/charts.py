@@ -172,14 +172,15 @@ def chart(
     ]
     warnings = _crowding(acts, series)
     if diff:
-        gap = max_gap(acts[0], start, stop)
+        largest, at = max_gap(acts[0], start, stop)
         for s in series:
-            s.label += f" (max |f − g| = {gap[0]:.4g} at x = {gap[1]:.4g})" * (s.order == 0)
-    notes = [annotations(a, a.label, start, stop) for a in acts] if annotate else []
-    note_lines = [line for a in notes for line in _wrap(a.note, width - 1)]
-    if notes:
-        note_lines.insert(0, f"{KINK} kink · {STEEPEST} max f' · {FLAT} f' = 0")
-    if notes:
+            if s.order == 0:
+                s.label += f" (max |f − g| = {largest:.4g} at x = {at:.4g})"
+    note_lines = []
+    if annotate:  # marks on the lowest order drawn (f, unless --only-deriv)
+        notes = [annotations(a, a.label, start, stop) for a in acts]
+        note_lines = [f"{KINK} kink · {STEEPEST} max f' · {FLAT} f' = 0"]
+        note_lines += [line for a in notes for line in _wrap(a.note, width - 1)]
         for s in series:
             if s.order == min(orders):
                 s.marks = next(a.marks for a, f in zip(notes, acts, strict=True) if f is s.act)
@@ -224,6 +225,10 @@ def chart(
     for p in axes:
         warnings += p.place((start, stop), columns)
 
+    def braille(colored: bool) -> bool:
+        # Merged dots tell series apart by colour alone: not when colours repeat.
+        return (colored and len(acts) <= len(PALETTE)) or len(series) == 1
+
     def draw(colored: bool) -> Grid:
         grid = Grid(width, height)
         row = 0
@@ -231,7 +236,7 @@ def chart(
             grid.put(0, (width - len(title)) // 2, title)
             row = 1
         for k, p in enumerate(axes):
-            p.draw(grid, row, gutter, columns, first=k == 0, braille=colored or len(series) == 1)
+            p.draw(grid, row, gutter, columns, first=k == 0, braille=braille(colored))
             row += p.rows + 1
         _x_axis(grid, row, gutter, columns, start, stop, xticks, xlabels, "x" if _is_math(acts) else "")
         row += 2
@@ -312,7 +317,7 @@ class _LazyGrids(dict):
 
 def _crowding(acts: list[Activation], series: list[_Series]) -> list[str]:
     """One line when colours or glyphs must repeat, naming what shares them."""
-    notes = []
+    notes: list[str] = []
     if len(acts) > len(PALETTE):
         shared = ", ".join(
             f"{acts[i].label} and {acts[i - len(PALETTE)].label}"
@@ -326,7 +331,7 @@ def _crowding(acts: list[Activation], series: list[_Series]) -> list[str]:
             for k in range(len(GLYPHS), len(series))
         )
         notes.append(f"{len(series)} series, {len(GLYPHS)} glyphs: {shared} share a glyph")
-    return notes
+    return ["; ".join(notes)] if notes else []
 
 
 def _color(i: int) -> int:
