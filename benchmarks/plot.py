@@ -1,8 +1,8 @@
 """Chart speed: 6 curves of 1e6 points against 6 curves of 300, and the ratio.
 
-Decimation keeps each curve's min and max per hd sub-column, so plotext draws about as many
-points either way; what is left of the difference is numpy computing the 6e6 values. The
-last line estimates the 1e6 chart without decimation, from plotext's cost per point.
+Decimation keeps each curve's min and max per braille sub-column, so the canvas joins about as
+many points either way; what is left of the difference is numpy computing the 6e6 values. The
+last line estimates the 1e6 chart without decimation, from the canvas's cost per point.
 Run: python benchmarks/plot.py [--n 1e6] [--width 100] [--height 30] [--repeat 5]
 """
 
@@ -34,13 +34,13 @@ def main() -> None:
     def render(points: int) -> None:
         plot.chart(acts, points=points, width=args.width, height=args.height)
 
-    render(args.few)  # imports plotext (~120 ms), which is not what we measure
+    render(args.few)  # imports plotext (~120 ms, it writes the cells out): not what we measure
     few = best_time(lambda: render(args.few), args.repeat)
     many = best_time(lambda: render(n), args.repeat)
     x = np.linspace(-6, 6, n)
     values = best_time(lambda: [a.value(x) for a in acts], args.repeat)
 
-    # plotext's own cost per point, measured on a chart it draws undecimated.
+    # The canvas's own cost per point, measured on a chart drawn undecimated.
     sample = 20_000
     decimate_over = plot.DECIMATE_OVER
     plot.DECIMATE_OVER = float("inf")
@@ -56,7 +56,7 @@ def main() -> None:
     print(f"{k} x {n:>9,} points: {many * 1e3:8.1f} ms   ratio {many / few:.1f}x")
     print(f"  of which numpy computing the {k * n:,} values: {values * 1e3:.1f} ms")
     print(
-        f"  without decimation plotext would take ~{per_point * k * n:.0f} s"
+        f"  without decimation the canvas would take ~{per_point * k * n:.1f} s"
         f" ({per_point * 1e6:.1f} µs a point)"
     )
 

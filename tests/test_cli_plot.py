@@ -44,6 +44,12 @@ def test_plot_orders(flags, orders):
     assert out == drawn(["tanh"], -6, 6, orders=orders, width=50, height=14)
 
 
+def test_overlay_keeps_one_axis():
+    out = ok("plot", "tanh", "--deriv", "--overlay", "--width", "60", "--height", "16")
+    assert out == drawn(["tanh"], -6, 6, orders=(0, 1), overlay=True, width=60, height=16)
+    assert "├" not in out and "├" in ok("plot", "tanh", "--deriv", "--width", "60", "--height", "16")
+
+
 def test_plot_options_reach_the_chart():
     args = ["--range", "-3", "2", "--points", "301", "--ylim", "-2", "3", "--title", "hi"]
     out = ok("plot", "elu:alpha=0.5", *args, "--width", "70", "--height", "18")
@@ -136,8 +142,10 @@ def test_plot_errors_are_one_line_exit_2(args, words, tmp_path, monkeypatch):
 
 @pytest.mark.parametrize("flags, orders", [([], (0, 1)), (["--value"], (0,)), (["--grad"], (1,))])
 def test_compare_plot_draws_the_compared_functions(flags, orders):
-    out = ok("compare", "relu", "gelu", "--plot", *flags, "--width", "60", "--height", "16")
-    assert out == drawn(["relu", "gelu"], -6, 6, orders=orders, width=60, height=16)
+    r = run("compare", "relu", "gelu", "--plot", *flags, "--width", "60", "--height", "16")
+    want = chart([actcli.get("relu"), actcli.get("gelu")], orders=orders, width=60, height=16)
+    assert r.exit_code == 0 and r.stdout == want.text + "\n"
+    assert r.stderr == "".join(f"actcli compare: {w}\n" for w in want.warnings)
 
 
 def test_compare_plot_range_and_num():
@@ -170,3 +178,41 @@ def test_shade_vanishing_takes_an_optional_threshold():
         got = run(*base, *form)
         assert got.exit_code == 0 and got.stdout == want.stdout
     assert "|sigmoid'| < 0.01" in run(*base, "--shade-vanishing").stdout
+
+
+# --- compare --plot and flow --plot: sized and saved as plot is ------------------------------
+
+
+def test_compare_plot_saves_like_plot(tmp_path):
+    txt = tmp_path / "c.txt"
+    args = ["relu", "gelu", "--width", "50", "--height", "14", "--save", str(txt)]
+    assert run("compare", *args[:2], "--plot", *args[2:]).stdout == ""
+    assert txt.read_text() == chart(
+        [actcli.get("relu"), actcli.get("gelu")], orders=(0, 1), width=50, height=14
+    ).plain() + "\n"
+    assert "c.png" in fails("compare", "relu", "gelu", "--plot", "--save", str(tmp_path / "c.png"))
+
+
+def test_flow_plot_is_sized_and_saved(tmp_path):
+    r = run("flow", "relu", "tanh", "--depth", "6", "--plot", "--chart-width", "50", "--height", "13")
+    out = r.stdout
+    assert r.stderr.startswith("actcli flow: the title is cut to the chart's 50 columns: 'gradient")
+    lines = out.splitlines()
+    assert len(lines) == 13 and {len(line) for line in lines} == {50}
+    txt = tmp_path / "f.txt"
+    args = ["--depth", "6", "--plot", "--chart-width", "50", "--height", "13", "--save", str(txt)]
+    assert run("flow", "relu", "tanh", *args).stdout == ""
+    assert txt.read_text() == out
+    assert "add --plot" in fails("flow", "relu", "--save", str(txt))
+    assert "add --plot" in fails("flow", "relu", "--height", "12")
+
+
+def test_plot_diff_and_annotate_reach_the_chart():
+    r = run("plot", "gelu", "silu", "--diff", "--range", "-4", "3", "--width", "60", "--height", "14")
+    fs = [actcli.get("gelu"), actcli.get("silu")]
+    assert r.exit_code == 0 and r.stdout == chart(fs, -4, 3, diff=True, width=60, height=14).text + "\n"
+    assert "max |f − g|" in r.stdout
+    assert "two functions: give two, not 1" in fails("plot", "gelu", "--diff")
+    out = ok("plot", "mish", "--annotate", "--width", "70", "--height", "18")
+    assert out == drawn(["mish"], -6, 6, annotate=True, width=70, height=18)
+    assert "f' = 0 at x = -1.192" in out

@@ -112,6 +112,21 @@ def test_x_ticks_sit_where_their_labels_say():
         assert xs[col] == pytest.approx(label, abs=half_column + 1e-9)
 
 
+def decimals(label: str) -> int | str:
+    return "e" if "e" in label else len(label.split(".")[1]) if "." in label else 0
+
+
+@pytest.mark.parametrize(
+    ("start", "stop"),
+    [(-6, 6), (-5.5, 7.3), (-3, 7), (0, 1), (-100, 250), (1e-3, 2e-3), (-2, 2.5), (-7, 3.2)],
+)
+@pytest.mark.parametrize("width", [20, 30, 40, 57, 80, 120])
+def test_x_ticks_are_in_one_format(start, stop, width):
+    c = chart(acts("tanh"), start, stop, width=width, height=12)
+    labels = NUMBER.findall(lines_of(c)[axis(c)[0] + 1])
+    assert len({decimals(s) for s in labels}) == 1, labels
+
+
 @pytest.mark.parametrize(("width", "height"), [(20, 5), (80, 24), (100, 30), (137, 41), (300, 9)])
 @pytest.mark.parametrize(
     "options",
@@ -159,7 +174,10 @@ def test_no_ansi_without_color_and_some_with():
     colored = chart(a, orders=(0, 1), shade_vanishing=0.01, width=80, height=24, color=True)
     assert "\x1b[" not in plain.text
     assert "\x1b[" in colored.text
-    assert ANSI.sub("", colored.text) == plain.text == colored.plain()
+    assert plain.text == colored.plain()  # without colour, glyphs; with it, braille dots
+    stripped = ANSI.sub("", colored.text).split("\n")
+    assert len(stripped) == 24 and {len(line) for line in stripped} == {80}
+    assert stripped[-1] == plain.text.split("\n")[-1]  # the same legend
 
 
 # Shading of vanishing gradients
@@ -188,8 +206,29 @@ def test_shading_marks_sigmoid_beyond_4_6(width):
 def test_shading_never_marks_relu_for_x_above_0():
     c = chart(acts("relu", "sigmoid"), -3, 9, shade_vanishing=0.01, width=100, height=20)
     marked, clear = marked_x(c, "|relu'| < 0.01", -3, 9)
-    assert all(x <= 0 for x in marked)
+    half_column = 12 / (axis(c)[2] - axis(c)[1]) / 2
+    assert all(x <= half_column for x in marked)  # the column holding relu'(0) = 0 is marked
     assert min(marked) < -2.9 and not [x for x in clear if x < -0.1]  # relu' = 0 for x < 0
+
+
+@pytest.mark.parametrize("width", [40, 80, 121, 200])
+def test_shading_finds_a_dip_narrower_than_a_column(width):
+    # mish' = 0 at x = -1.1924 and |mish'| < 0.01 only within about ±0.012 of it: one x per
+    # column missed it and the row said "nowhere".
+    c = chart(acts("mish"), shade_vanishing=0.01, width=width, height=20)
+    marked, _ = marked_x(c, "|mish'| < 0.01", -6, 6)
+    assert "nowhere" not in c.text
+    half_column = 12 / (axis(c)[2] - axis(c)[1]) / 2
+    assert marked and all(abs(x + 1.1924) <= 2 * half_column + 0.02 for x in marked)
+
+
+def test_nowhere_is_said_only_when_true():
+    for name in actcli.names():
+        act = actcli.get(name)
+        c = chart([act], shade_vanishing=0.01, width=60, height=12)
+        x = np.linspace(-6, 6, 2_000_001)
+        small = np.abs(act.derivative(x, 1)) < 0.01
+        assert ("nowhere" in c.text) == (not small.any()), name
 
 
 def test_shading_rows_have_the_function_colour_and_say_when_nothing_is_marked():
@@ -326,3 +365,70 @@ def test_importing_actcli_plot_loads_neither_plotext_nor_typer():
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[]"
+
+
+# Palette
+
+
+def wcag_contrast(a: tuple[int, int, int], b: tuple[int, int, int]) -> float:
+    def lum(c):
+        v = [x / 255 for x in c]
+        v = [x / 12.92 if x <= 0.04045 else ((x + 0.055) / 1.055) ** 2.4 for x in v]
+        return 0.2126 * v[0] + 0.7152 * v[1] + 0.0722 * v[2]
+
+    hi, lo = sorted((lum(a), lum(b)), reverse=True)
+    return (hi + 0.05) / (lo + 0.05)
+
+
+def xterm_rgb(n: int) -> tuple[int, int, int]:
+    assert 16 <= n <= 231, f"colour {n} is not in the cube: its look depends on the theme"
+    levels = (0, 95, 135, 175, 215, 255)
+    n -= 16
+    return levels[n // 36], levels[n // 6 % 6], levels[n % 6]
+
+
+def test_palette_reads_on_white_and_on_black():
+    from actcli.render.palette import PALETTE, contrast, rgb
+
+    assert len(PALETTE) == len(set(PALETTE)) == 8
+    for n in PALETTE:
+        color = xterm_rgb(n)
+        assert rgb(n) == color
+        for background in ((255, 255, 255), (0, 0, 0)):
+            assert wcag_contrast(color, background) >= 3, (n, background)
+            assert contrast(color, background) == pytest.approx(wcag_contrast(color, background))
+        r, g, b = color
+        assert not (r >= 135 and g >= 135 and b <= 95), f"{n} is a yellow"
+
+
+def test_the_chart_uses_the_palette_in_order():
+    from actcli.render.palette import PALETTE
+
+    c = chart(acts("sigmoid", "tanh", "relu"), width=80, height=16, color=True)
+    used = [int(n) for n in re.findall(r"\x1b\[38;5;(\d+)m", c.text)]
+    assert set(used) - {244} == set(PALETTE[:3])  # 244: the grey zero line
+
+
+def test_more_functions_than_colours_or_series_than_glyphs_is_one_note():
+    names = actcli.names()[:9]
+    c = chart(acts(*names), width=100, height=20)
+    assert c.warnings[:1] == [
+        f"9 functions, 8 colours: {names[8]} and {names[0]} share a colour (their glyphs differ)"
+    ]
+    c = chart(acts(*names[:7]), orders=(0, 1), width=100, height=24)
+    assert c.warnings[:1] == [
+        f"14 series, 12 glyphs: {names[6]} and {names[0]}, {names[6]}' and {names[0]}' share a glyph"
+    ]
+    assert not [w for w in chart(acts(*names[:8]), width=100, height=20).warnings if "share" in w]
+    c = chart(acts(*names), orders=(0, 1), width=100, height=30)
+    (note,) = [w for w in c.warnings if "share" in w]  # one line for both
+    assert note.startswith("9 functions, 8 colours: ") and "; 18 series, 12 glyphs: " in note
+
+
+def test_when_colours_repeat_the_coloured_chart_draws_glyphs():
+    from actcli.render.charts import GLYPHS
+
+    names = actcli.names()[:9]
+    c = chart(acts(*names), width=100, height=30, color=True)
+    canvas = ANSI.sub("", c.text.split("└")[0])
+    assert GLYPHS[8] in canvas and GLYPHS[0] in canvas  # the 9th shares the 1st's colour

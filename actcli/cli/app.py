@@ -518,6 +518,16 @@ ChartHeight = Annotated[
         show_default=False,
     ),
 ]
+ChartSave = Annotated[
+    Path | None,
+    typer.Option(
+        "--save",
+        metavar="FILE",
+        help="Write the chart to FILE instead of stdout: .txt (plain text) or .html "
+        "(a page in colour).",
+        show_default=False,
+    ),
+]
 # The network of flow, dead and collapse (actcli.core.flow checks the sizes).
 Depth = Annotated[int, typer.Option("--depth", metavar="L", help="Layers (1 to 1000).")]
 NetWidth = Annotated[int, typer.Option("--width", metavar="W", help="Units per layer (1 to 4096).")]

@@ -12,6 +12,7 @@ from actcli.cli.app import (
     EXIT_FAILURE,
     EXIT_USAGE,
     ChartHeight,
+    ChartSave,
     ChartWidth,
     Dialect,
     FuncList,
@@ -48,16 +49,24 @@ def draw(
     logy: bool = False,
     save: Path | None = None,
     no_color: bool = False,
+    overlay: bool = False,
+    annotate: bool = False,
+    diff: bool = False,
 ) -> None:
     """One chart (actcli.render.charts) to stdout, or to `save`; each warning one line on stderr."""
     from actcli.render import tables
-    from actcli.render.charts import PlotError, chart
+    from actcli.render.charts import chart
 
     c = chart(acts, start, stop, points=points, orders=orders, width=width, height=height,
               ylim=ylim, title=title, shade_vanishing=shade, color=tables.use_color(no_color),
-              logy=logy)  # fmt: skip
-    for w in c.warnings:
-        warn(ctx, w)
+              logy=logy, overlay=overlay, annotate=annotate, diff=diff)  # fmt: skip
+    show(ctx, c, save)
+
+
+def show(ctx: typer.Context, c: Any, save: Path | None) -> None:
+    """A drawn chart to stdout, or to `save` (.txt or .html); its warnings on stderr."""
+    from actcli.render.charts import PlotError
+
     if save is not None:
         try:
             c.save(save)
@@ -65,8 +74,10 @@ def draw(
             if save.suffix.lower() in (".txt", ".html"):
                 raise sources.InputError(str(e), EXIT_FAILURE) from None
             raise
-        return
-    emit([c.text + "\n"], None)
+    else:
+        emit([c.text + "\n"], None)
+    for w in c.warnings:  # after the chart, so a terminal shows them under it
+        warn(ctx, w)
 
 
 @app.command(
@@ -74,8 +85,8 @@ def draw(
     cls=PointsCommand,
     epilog=examples(
         "actcli plot sigmoid tanh --deriv",
-        "actcli plot relu gelu --range -3 3 --shade-vanishing --width 72 --height 20",
-        "actcli plot 'x*tanh(softplus(x))' --only-deriv --save mish.html",
+        "actcli plot gelu silu --diff --range -4 4",
+        "actcli plot mish --annotate --shade-vanishing --save mish.html",
     ),
 )
 def plot(
@@ -112,6 +123,30 @@ def plot(
     only_deriv: Annotated[
         bool, typer.Option("--only-deriv", help="Draw only the derivative, not f.")
     ] = False,
+    overlay: Annotated[
+        bool,
+        typer.Option(
+            "--overlay",
+            help="f and its derivatives on one y axis (by default each derivative has a panel "
+            "of its own under f, on the same x axis).",
+        ),
+    ] = False,
+    annotate: Annotated[
+        bool,
+        typer.Option(
+            "--annotate",
+            help="Mark each function's kinks (◆), maximum slope (▲) and zeros of f' (○), "
+            "computed from the registry and the analysis, and list them under the chart.",
+        ),
+    ] = False,
+    diff: Annotated[
+        bool,
+        typer.Option(
+            "--diff",
+            help="Draw f − g of two functions, with max |f − g|: the chart to read when two "
+            "curves coincide.",
+        ),
+    ] = False,
     width: ChartWidth = None,
     height: ChartHeight = None,
     ylim: Annotated[
@@ -146,16 +181,7 @@ def plot(
     logy: Annotated[
         bool, typer.Option("--logy", help="Log-scaled y; values <= 0 are left out, with a warning.")
     ] = False,
-    save: Annotated[
-        Path | None,
-        typer.Option(
-            "--save",
-            metavar="FILE",
-            help="Write the chart to FILE instead of stdout: .txt (plain text) or .html "
-            "(a page in colour).",
-            show_default=False,
-        ),
-    ] = None,
+    save: ChartSave = None,
     dialect: Dialect = None,
     no_color: NoColor = False,
 ) -> None:
@@ -172,4 +198,4 @@ def plot(
     acts = [get_function(f, dialect) for f in funcs]
     draw(ctx, acts, span[0], span[1], orders, points=points, width=width, height=height,
          ylim=ylim, title=title, shade=shade_at, logy=logy, save=save,
-         no_color=no_color)  # fmt: skip
+         no_color=no_color, overlay=overlay, annotate=annotate, diff=diff)  # fmt: skip

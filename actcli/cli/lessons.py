@@ -9,11 +9,14 @@ from typing import Annotated, Any
 import typer
 
 from actcli.cli.app import (
+    EXIT_USAGE,
     AsCsv,
     AsJson,
     AsTable,
     AsTsv,
     Batch,
+    ChartHeight,
+    ChartSave,
     Depth,
     Dialect,
     FuncList,
@@ -32,8 +35,8 @@ from actcli.cli.app import (
     no_formats,
     output_option,
     records,
+    sources,
     stdout_guard,
-    warn,
 )
 
 # --- flow, dead, collapse ----------------------------------------------------------------------
@@ -123,6 +126,18 @@ def flow_(
             "--plot", help="Draw the gradient norm against depth, log scale, instead of a table."
         ),
     ] = False,
+    chart_width: Annotated[
+        int | None,
+        typer.Option(
+            "--chart-width",
+            metavar="COLS",
+            help="With --plot: the chart's width in characters, at least 20 (default: the "
+            "terminal's, 80 in a pipe). (--width is the network's.)",
+            show_default=False,
+        ),
+    ] = None,
+    chart_height: ChartHeight = None,
+    save: ChartSave = None,
     json_: AsJson = False,
     csv: AsCsv = False,
     tsv: AsTsv = False,
@@ -143,17 +158,20 @@ def flow_(
     flags = {"json": json_, "csv": csv, "tsv": tsv, "table": table}
     if plot:
         no_formats(flags, output, "--plot draws a chart")
+    elif chart_width is not None or chart_height is not None or save is not None:
+        raise sources.InputError(
+            "--chart-width, --height and --save are for a chart: add --plot", EXIT_USAGE
+        )
     fmt = "chart" if plot else choose_format(flags, output)
     acts = _network_acts(funcs, dialect)
     result = flow(acts, depth=depth, width=width, batch=batch, seed=seed, init=init)
     labels = [a.label for a in acts]
     if fmt == "chart":
+        from actcli.cli.charts import show
         from actcli.render import tables
 
-        c = tables.flow_chart(result, labels, None, None, tables.use_color(no_color))
-        for w in c.warnings:
-            warn(ctx, w)
-        emit([c.text + "\n"], None)
+        color = tables.use_color(no_color)
+        show(ctx, tables.flow_chart(result, labels, chart_width, chart_height, color), save)
     elif fmt == "json":
         emit(records.record_json(result.to_dict()), output)
     elif fmt == "table":

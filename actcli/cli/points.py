@@ -20,6 +20,7 @@ from actcli.cli.app import (
     AsTable,
     AsTsv,
     ChartHeight,
+    ChartSave,
     ChartWidth,
     Dialect,
     DType,
@@ -244,6 +245,7 @@ def compare(
     output: Output = None,
     width: ChartWidth = None,
     height: ChartHeight = None,
+    save: ChartSave = None,
     dialect: Dialect = None,
     threads: Threads = None,
     no_color: NoColor = False,
@@ -272,10 +274,12 @@ def compare(
         start, stop = span if span is not None else PLOT_RANGE
         points = num if given(ctx, "num") else None  # else the chart's own: 2 per column
         draw(ctx, acts, start, stop, orders, points=points, width=width, height=height,
-             no_color=no_color)  # fmt: skip
+             save=save, no_color=no_color)  # fmt: skip
         return
-    if width is not None or height is not None:
-        raise sources.InputError("--width and --height size a chart: add --plot", EXIT_USAGE)
+    if width is not None or height is not None or save is not None:
+        raise sources.InputError(
+            "--width, --height and --save are for a chart: add --plot", EXIT_USAGE
+        )
     acts = [get_function(s, dialect) for s in specs]
     job = stream.Job("compare", tuple(zip(acts, specs, strict=True)), tuple(orders), threads=threads)
     _write_points(job, open_source(tokens, span, num, input_, dtype), fmt, output, no_color)

@@ -1,13 +1,17 @@
-"""Charts of activations for the terminal, drawn with plotext 6 (imported inside `chart` only).
+"""Charts of activations for the terminal: cells we lay out ourselves (actcli.render.canvas),
+written out by plotext (imported only when a chart is drawn).
 
-- `chart(acts, ...)`: f, f', f'' of one or more functions on one set of axes, as a `Chart`.
+- `chart(acts, ...)`: f, f', f'' of one or more functions, as a `Chart`.
 - `Chart`: `.text` for stdout, `.warnings` for stderr, `.html()`, `.plain()`, `.save(path)`.
 - `PlotError`: a bad range, size, limit or file name; `str()` is one line a user can act on.
+- shading rows come from actcli.render.shading (`vanishing_columns`).
 
-The layout, top to bottom: the title, the plot, one shading row per function when
-`shade_vanishing` is given (aligned with the plot's columns, under the x tick labels), and the
-legend. Colour tells the functions apart; each series also has its own glyph (▞ ⣀ • + x * ...),
-so the chart still reads without colour, in a pipe or in a .txt file.
+The layout, top to bottom: the title; a panel for f and one under it for each derivative asked
+for (all sharing the x axis; `overlay` puts every series on one axis); the x tick labels; one
+shading row per function when `shade_vanishing` is given; notes from `annotate`; the legend.
+Every series in the legend can be seen: in colour, the braille dots of all series are merged
+and the cells they share take their colours in turn; without colour (a pipe, NO_COLOR, .txt)
+each series has a glyph of its own (▞ • + x ...) and takes its turn in the cells it shares.
 """
 
 from __future__ import annotations
@@ -24,6 +28,11 @@ from typing import Any
 import numpy as np
 
 from actcli.core.registry import Activation, ActivationError
+from actcli.render import ticks as tk
+from actcli.render.annotate import FLAT, KINK, STEEPEST, Difference, annotations, max_gap
+from actcli.render.canvas import DIM, Grid, Layer, clip_segment, decimate, dots, paint
+from actcli.render.palette import PALETTE
+from actcli.render.shading import SHADE, shade_row
 
 MIN_WIDTH = 20
 MIN_HEIGHT = 5
@@ -31,17 +40,14 @@ PIPE_SIZE = (80, 24)  # when stdout is not a terminal
 
 ANSI = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
 
-# Functions take one colour each (bright blue, green, red, cyan, magenta, yellow, then the
-# dark ones); black, white and greys are left out so the curves show on light and dark themes.
-PALETTE = (12, 10, 9, 14, 13, 11, 4, 2, 1, 6, 5, 3)
-# Each series takes the next glyph, so f, f' and f'' differ without colour too. plotext draws
-# "hd" with quarter blocks and "braille" with dots; the others are single characters.
-GLYPHS = ("hd", "braille", "•", "+", "x", "*", "o", "#", "%", "=", "~", "@")
-SAMPLE = {"hd": "▞", "braille": "⠤"}  # the legend's picture of a multi-glyph marker
-SHADE = "▒"  # a shading row's mark for a column where |f'| < threshold
-MIN_CANVAS_ROWS = 1
-GAP = 10  # at least this many characters between x ticks
-DECIMATE_OVER = 4  # decimate when a series has over 4 points per hd sub-column
+# Without colour each series has its own glyph, so f, f' and f'' of several functions differ
+# in a pipe or a .txt file too. With colour the curves are braille dots and the legend shows
+# the glyph in the series' colour.
+GLYPHS = ("▞", "•", "+", "x", "*", "o", "#", "%", "=", "~", "@", "&")
+JUMP = "●"  # the value the kink convention gives, where f^(k) jumps
+ZERO = "┈"  # the dim line at y = 0
+MIN_PANEL_ROWS = 2  # a derivative panel shorter than this is not worth having: overlay instead
+DECIMATE_OVER = 4  # decimate when a series has over 4 points per braille sub-column
 
 
 class PlotError(ActivationError):
@@ -56,18 +62,18 @@ class Chart:
     warnings: list[str]
     width: int
     height: int
-    _matrix: Any = field(repr=False, compare=False)  # the plotext matrix, always in colour
+    _grids: dict[bool, Grid] = field(repr=False, compare=False)  # colour -> cells
 
     def plain(self) -> str:
-        """The chart without any ANSI code."""
-        return ANSI.sub("", self._matrix.string(colorless=True)).rstrip("\n")
+        """The chart without colour: each series in its own glyph, no ANSI code."""
+        return ANSI.sub("", self._grids[False].matrix(False).string(colorless=True)).rstrip("\n")
 
     def html(self) -> str:
         """A standalone HTML page with the chart in colour."""
         return (
             '<!DOCTYPE html>\n<html>\n<head>\n<meta charset="utf-8">\n<title>actcli chart</title>\n'
             "<style>pre {font-family: monospace; line-height: 1.1}</style>\n"
-            f"</head>\n<body>\n{self._matrix.html()}\n</body>\n</html>\n"
+            f"</head>\n<body>\n{self._grids[True].matrix().html()}\n</body>\n</html>\n"
         )
 
     def save(self, path: str | Path) -> Path:
@@ -113,22 +119,40 @@ def chart(
     shade_vanishing: float | None = None,
     color: bool = False,
     logy: bool = False,
+    overlay: bool = False,
+    annotate: bool = False,
+    diff: bool = False,
 ) -> Chart:
     """Draw f (order 0), f' (1) and/or f'' (2) of each function over [start, stop].
 
-    - `points`: samples per series, default 2 per character column (one per hd sub-column,
-      odd so that x = 0 is one of them on a symmetric range); over 4 per sub-column, each
-      sub-column keeps only its first min and max, so spikes survive and plotext draws no
-      more points for 1e6 samples than for a few hundred.
+    - `points`: samples per series, default 2 per character column (odd, so that x = 0 is one
+      of them on a symmetric range); over 4 per braille sub-column, each sub-column keeps only
+      its min and max, so spikes survive and 1e6 samples cost little more than a few hundred.
+    - `orders`: f, f', f'' each get a panel of their own, f on top, all on one x axis; with
+      `overlay` (or when the chart is too short for panels) they share one axis.
     - `width`, `height`: the whole chart in characters, legend and shading rows included; by
       default the terminal's size, or 80x24 when stdout is not a terminal.
-    - `ylim`: (lo, hi); by default the data's range, widened to round tick values.
-    - `shade_vanishing`: mark the x where |f'| < this threshold, one row per function.
+    - `ylim`: (lo, hi) for every panel; by default each panel's data range, widened to round
+      tick values.
+    - `shade_vanishing`: mark the columns where |f'| < this threshold, one row per function.
     - `logy`: log-scaled y; values <= 0 are left out with a warning, as nan and inf always
       are; PlotError if nothing is left to draw.
     - `color`: ANSI colours in `.text` (`.html()` is always coloured, `.plain()` never).
+    - `annotate`: mark each function's kinks (◆, from the registry), its maximum slope (▲, from
+      actcli.core.analysis) and the zeros of f' (○) on the f curve, and say them under the chart.
+    - `diff`: draw f − g of exactly two functions, with max |f − g| in the legend: the honest
+      chart when two curves coincide.
+
+    Where a kink of the registry makes f^(k) jump, the curve stops on one side and starts on
+    the other, with no riser, and the value the kink convention gives is marked (●). Warnings
+    (for stderr): points left out, repeated colours or glyphs, a cut title, and pairs of
+    series within one row of each other everywhere.
     """
     acts = list(acts)
+    if diff:
+        if len(acts) != 2:
+            raise PlotError(f"--diff draws f − g of two functions: give two, not {len(acts)}")
+        acts = [Difference(*acts)]
     orders = _check_orders(orders)
     start, stop = _check_range(start, stop)
     auto_size = width is None or height is None
@@ -146,66 +170,197 @@ def chart(
         _Series(act, order, _color(i), GLYPHS[k % len(GLYPHS)])
         for k, (i, act, order) in enumerate(pairs)
     ]
-    legend = _legend_lines(series, width)
-    shaded = acts if shade_vanishing is not None else []
-    need = len(legend) + len(shaded) + _frame_rows(title) + MIN_CANVAS_ROWS
-    if height < need:
-        if not auto_size:
-            raise PlotError(
-                f"height {height} is too small for this chart: it needs at least {need} rows"
-                f" ({len(legend)} for the legend, {len(shaded)} for shading)"
-            )
-        height = need
-    plot_height = height - len(legend) - len(shaded)
+    warnings = _crowding(acts, series)
+    if diff:
+        largest, at = max_gap(acts[0], start, stop)
+        for s in series:
+            if s.order == 0:
+                s.label += f" (max |f − g| = {largest:.4g} at x = {at:.4g})"
+    note_lines = []
+    if annotate:  # marks on the lowest order drawn (f, unless --only-deriv)
+        notes = [annotations(a, a.label, start, stop) for a in acts]
+        note_lines = [f"{KINK} kink · {STEEPEST} max f' · {FLAT} f' = 0"]
+        note_lines += [line for a in notes for line in _wrap(a.note, width - 1)]
+        for s in series:
+            if s.order == min(orders):
+                s.marks = next(a.marks for a, f in zip(notes, acts, strict=True) if f is s.act)
+    if title and len(title) > width:
+        warnings.append(f"the title is cut to the chart's {width} columns: '{title}'")
+        title = title[: width - 1] + "…"
 
     n = int(points) if points is not None else 2 * width + 1  # odd: x = 0 is a sample
     x = np.linspace(start, stop, n)
-    bins = 2 * _canvas_width_guess(width)
-    warnings: list[str] = []
+    bins = 2 * max(1, width - 8)  # braille sub-columns, near enough: for decimation only
     for s in series:
         warnings += s.sample(x, logy, bins)
     if not any(len(s.xs) for s in series):
         why = "non-finite or <= 0 on a log y axis" if logy else "non-finite"
         raise PlotError(f"nothing to plot: every value is {why}")
 
-    import plotext as plt  # ~120 ms: only charts pay for it
-
-    term, fig = plt.terminal, plt.figure
-    limit = list(term._limit)
-    term.limit(False, False)  # the size asked for, even beyond a small (or absent) terminal
-    try:
-        fig.clear()
-        fig.theme("simple")  # colours on the curves only: no backgrounds fighting the terminal's
-        fig.plot_size(width, plot_height)
-        if title:
-            fig.title(title)
-        lo, hi = _set_axes(fig, series, start, stop, ylim, logy, width, plot_height, title)
-        for s in reversed(series):  # the first function on top, as the legend reads
-            s.clip(lo, hi)
-            s.draw(plt, fig)
-        matrix = fig.build()
-        col0, _ = fig._parts.canvas.position()
-        canvas_width, _ = fig._parts.canvas.size()
-        rows = [
-            _shade_row(plt, act, _color(i), shade_vanishing, start, stop, col0, canvas_width, width)
-            for i, act in enumerate(shaded)
+    shaded = acts if shade_vanishing is not None else []
+    legend = _legend_entries(series)
+    extra: list[tuple[str, str, int]] = []  # shading labels no gap of their row holds
+    for _ in range(3):  # a shading label may need a legend row the first layout lacked
+        lay = _layout(orders, overlay, height, auto_size, title, len(shaded) + len(note_lines),
+                      len(_pack(legend + extra, width)))  # fmt: skip
+        height = lay.height
+        axes = [
+            _Panel([s for s in series if s.order in group], r, ylim, logy,
+                   _axis_label(acts, group, diff))  # fmt: skip
+            for group, r in zip(lay.panels, lay.rows, strict=True)
         ]
-        rows += [_colored_row(plt, pieces, width) for pieces in legend]
-        for row in rows:
-            matrix = matrix.vstack(row, True)
-    finally:
-        fig.clear()
-        term.limit(*limit)
+        gutter = max(1, *(len(lab) for p in axes for lab in p.ylabels))
+        columns = width - gutter - 2
+        shades = [
+            shade_row(act, series_label(act, 1), shade_vanishing, start, stop, columns)
+            for act in shaded
+        ]  # fmt: skip
+        more = [(SHADE, r.label, _color(i)) for i, r in enumerate(shades) if r.at is None]
+        if len(_pack(legend + more, width)) <= len(_pack(legend + extra, width)):
+            extra = more
+            break
+        extra = more
+    warnings += lay.warnings
+    xticks, xlabels = tk.x_ticks(start, stop, columns)
+    for p in axes:
+        warnings += p.place((start, stop), columns)
 
-    text = matrix.string(colorless=not color).rstrip("\n")
+    def braille(colored: bool) -> bool:
+        # Merged dots tell series apart by colour alone: not when colours repeat.
+        return (colored and len(acts) <= len(PALETTE)) or len(series) == 1
+
+    def draw(colored: bool) -> Grid:
+        grid = Grid(width, height)
+        row = 0
+        if title:
+            grid.put(0, (width - len(title)) // 2, title)
+            row = 1
+        for k, p in enumerate(axes):
+            p.draw(grid, row, gutter, columns, first=k == 0, braille=braille(colored))
+            row += p.rows + 1
+        _x_axis(grid, row, gutter, columns, start, stop, xticks, xlabels, "x" if _is_math(acts) else "")
+        row += 2
+        for i, shade in enumerate(shades):
+            shade.draw(grid, row, gutter + 1, _color(i))
+            row += 1
+        for line in note_lines:
+            grid.put(row, 1, line)
+            row += 1
+        for line in _pack(legend + extra, width):
+            col = 1
+            for sample, label, c in line:
+                grid.put(row, col, f"{sample} {label}", c)
+                col += len(sample) + 1 + len(label) + 3
+            row += 1
+        return grid
+
+    grids = _LazyGrids({color: draw(color)}, draw)  # the other one when .plain() or .html() asks
+    text = grids[color].matrix(color).string(colorless=not color).rstrip("\n")
     if not color:
         text = ANSI.sub("", text)  # plotext writes reset codes even without colours
-    return Chart(text, warnings, width, height, matrix)
+    return Chart(text, warnings, width, height, grids)
+
+
+@dataclass
+class _Layout:
+    height: int
+    panels: list[list[int]]  # the orders drawn in each panel, top to bottom
+    rows: list[int]  # canvas rows of each panel
+    warnings: list[str]
+
+
+def _layout(
+    orders: Sequence[int],
+    overlay: bool,
+    height: int,
+    auto_size: bool,
+    title: str | None,
+    shaded: int,
+    legend_rows: int,
+) -> _Layout:
+    """How the rows are shared: a panel per order unless `overlay` or too short for them."""
+    warnings = []
+    fixed = 3 + bool(title) + shaded  # top border, bottom border, x tick labels
+    panels = [list(orders)] if overlay or len(orders) == 1 else [[o] for o in orders]
+    spare = height - fixed - legend_rows - (len(panels) - 1)
+    if len(panels) > 1 and spare < MIN_PANEL_ROWS * len(panels):
+        need = fixed + legend_rows + len(panels) * (MIN_PANEL_ROWS + 1) - 1
+        warnings.append(
+            f"{height} rows are too few for a panel per derivative: they share one axis"
+            f" (give --height {need} or more for panels)"
+        )
+        panels = [list(orders)]
+        spare = height - fixed - legend_rows
+    if spare < 1:
+        need = height - spare + 1
+        if not auto_size:
+            raise PlotError(
+                f"height {height} is too small for this chart: it needs at least {need} rows"
+                f" ({legend_rows} for the legend, {shaded} for shading)"
+            )
+        height, spare = need, 1
+    rows = [spare // len(panels) + (k < spare % len(panels)) for k in range(len(panels))]
+    return _Layout(height, panels, rows, warnings)
+
+
+class _LazyGrids(dict):
+    """{colour: grid}, each drawn on first use."""
+
+    def __init__(self, grids: dict[bool, Grid], draw: Any) -> None:
+        super().__init__(grids)
+        self._draw = draw
+
+    def __missing__(self, colored: bool) -> Grid:
+        self[colored] = self._draw(colored)
+        return self[colored]
+
+
+def _crowding(acts: list[Activation], series: list[_Series]) -> list[str]:
+    """One line when colours or glyphs must repeat, naming what shares them."""
+    notes: list[str] = []
+    if len(acts) > len(PALETTE):
+        shared = ", ".join(
+            f"{acts[i].label} and {acts[i - len(PALETTE)].label}"
+            for i in range(len(PALETTE), len(acts))
+        )
+        apart = " (their glyphs differ)" if len(series) <= len(GLYPHS) else ""
+        notes.append(f"{len(acts)} functions, {len(PALETTE)} colours: {shared} share a colour{apart}")
+    if len(series) > len(GLYPHS):
+        shared = ", ".join(
+            f"{series[k].label} and {series[k - len(GLYPHS)].label}"
+            for k in range(len(GLYPHS), len(series))
+        )
+        notes.append(f"{len(series)} series, {len(GLYPHS)} glyphs: {shared} share a glyph")
+    return ["; ".join(notes)] if notes else []
 
 
 def _color(i: int) -> int:
     """The colour of the i-th function: its f, f', f'' and shading row share it."""
     return PALETTE[i % len(PALETTE)]
+
+
+def _is_math(acts: Sequence[Any]) -> bool:
+    """Activations (not flow's layers dressed as one): their axes are x and f(x)."""
+    return all(hasattr(a, "grad") for a in acts)
+
+
+def _axis_label(acts: Sequence[Any], orders: Sequence[int], diff: bool = False) -> str:
+    if not _is_math(acts):
+        return ""
+    if diff:
+        return ", ".join(f"f{'′' * o}(x) − g{'′' * o}(x)".replace("′", "'") for o in orders)
+    return ", ".join("f" + "'" * o + "(x)" for o in orders)
+
+
+def _wrap(text: str, width: int) -> list[str]:
+    """A note in lines of at most `width`, broken after ' · ' where it can be, else anywhere."""
+    lines: list[str] = []
+    for part in text.split(" · "):
+        if lines and len(lines[-1]) + 3 + len(part) <= width:
+            lines[-1] += " · " + part
+        else:
+            lines += [("  " if lines else "") + part[i : i + width - 2] for i in range(0, len(part), width - 2)]
+    return lines
 
 
 # Checks
@@ -267,6 +422,9 @@ class _Series:
         self.label = series_label(act, order)
         self.xs = self.ys = np.empty(0)
         self.breaks = np.empty(0, dtype=np.intp)  # indices that start a new stroke
+        self.jumps: list[tuple[float, float]] = []  # (kink, the convention's value there)
+        self.marks: list[tuple[float, str]] = []  # (x, mark) from annotate, drawn on the curve
+        self.grid_x = self.grid_y = np.empty(0)  # every sample, for the closeness check
 
     def sample(self, x: np.ndarray, logy: bool, bins: int) -> list[str]:
         y = np.asarray(self.act.derivative(x, self.order), dtype=np.float64)
@@ -280,14 +438,48 @@ class _Series:
             warnings.append(
                 f"{self.label}: left out {_count(nonpositive, 'point')} <= 0 (log y axis)"
             )
-        idx = _decimate(y, keep, bins) if len(x) > DECIMATE_OVER * bins else np.flatnonzero(keep)
-        # On a log axis we plot log10(y) on a linear one and label the ticks 10^k ourselves:
-        # plotext 6.1 leaves explicit limits unlogged when the ticks are explicit.
+        idx = decimate(y, keep, bins) if len(x) > DECIMATE_OVER * bins else np.flatnonzero(keep)
+        # On a log axis we plot log10(y) on a linear one and label the ticks 10^k ourselves.
         self.xs, self.ys = x[idx], np.log10(y[idx]) if logy else y[idx]
         if not keep.all():  # a stroke stops where a point was left out, not bridging the gap
             dropped = np.cumsum(~keep)[idx]
             self.breaks = np.flatnonzero(np.diff(dropped)) + 1
+        self.grid_x = x
+        with np.errstate(all="ignore"):
+            self.grid_y = np.where(keep, np.log10(np.where(keep, y, 1)) if logy else y, np.nan)
+        self._cut_jumps(float(x[0]), float(x[-1]), logy)
         return warnings
+
+    def _cut_jumps(self, start: float, stop: float, logy: bool) -> None:
+        """At each kink where f^(order) jumps, end the stroke at the left limit and start the
+        next at the right one: no riser, as if every value between were taken."""
+        kinks = [k for k in getattr(self.act, "kinks", ()) if start <= k <= stop]
+        for k in kinks:
+            d = 1e-9 * max(1.0, abs(k))
+            with np.errstate(all="ignore"):
+                left, at, right = (
+                    float(v)
+                    for v in np.asarray(
+                        self.act.derivative(np.array([k - d, k, k + d]), self.order), np.float64
+                    )
+                )
+            if not (math.isfinite(left) and math.isfinite(right)):
+                continue
+            if abs(left - right) <= 1e-6 * max(1.0, abs(left), abs(right)):
+                continue  # continuous here: a kink of a lower derivative
+            self.jumps.append((k, at))
+            pts = [(k, left, False), (k, right, True)]
+            if logy:
+                pts = [(px, math.log10(py), b) for px, py, b in pts if py > 0]
+            pts = [p for p in pts if (p[2] and k < stop) or (not p[2] and k > start)]
+            i = int(np.searchsorted(self.xs, k - d / 2, "left"))
+            j = int(np.searchsorted(self.xs, k + d / 2, "right"))
+            starts = np.zeros(len(self.xs), dtype=bool)
+            starts[self.breaks] = True
+            self.xs = np.concatenate([self.xs[:i], [p[0] for p in pts], self.xs[j:]])
+            self.ys = np.concatenate([self.ys[:i], [p[1] for p in pts], self.ys[j:]])
+            starts = np.concatenate([starts[:i], [p[2] for p in pts], starts[j:]]).astype(bool)
+            self.breaks = np.flatnonzero(starts[1:]) + 1
 
     def clip(self, lo: float, hi: float) -> None:
         """Cut the strokes at y = lo and y = hi. plotext 6.1 walks a line cell by cell, even
@@ -306,7 +498,7 @@ class _Series:
                     cx.append(xs[i])
                     cy.append(ys[i])
                 continue
-            seg = _clip_segment(xs[i - 1], ys[i - 1], xs[i], ys[i], lo, hi)
+            seg = clip_segment(xs[i - 1], ys[i - 1], xs[i], ys[i], lo, hi)
             if seg is None:
                 continue
             (ax, ay), (bx, by) = seg
@@ -323,305 +515,160 @@ class _Series:
         self.xs, self.ys = np.array(cx), np.array(cy)
         self.breaks = np.array([b for b in breaks if b > 0], dtype=np.intp)
 
-    def draw(self, plt: Any, fig: Any) -> None:
-        from plotext._primitives.pixel import pixel
-
-        marker = plt.marker(self.glyph, pixel=pixel(foreground=self.color))
-        sig = fig.signal(self.xs.tolist(), self.ys.tolist(), marker=marker).lines(True)
-        for i in self.breaks.tolist():
-            sig.line(i, False)
-        sig.label(None)  # the legend is ours, below the plot
-        fig.draw(sig)
-
-
-def _clip_segment(
-    x0: float, y0: float, x1: float, y1: float, lo: float, hi: float
-) -> tuple[tuple[float, float], tuple[float, float]] | None:
-    """The part of the segment from (x0, y0) to (x1, y1) with lo <= y <= hi, or None."""
-    if y0 == y1:
-        return ((x0, y0), (x1, y1)) if lo <= y0 <= hi else None
-    # Halves, so y1 - y0 cannot overflow for values near the float maximum.
-    h0, dh = y0 / 2, y1 / 2 - y0 / 2
-    t_lo, t_hi = (lo / 2 - h0) / dh, (hi / 2 - h0) / dh
-    t0, t1 = max(0.0, min(t_lo, t_hi)), min(1.0, max(t_lo, t_hi))
-    if t0 > t1:
-        return None
-
-    def at(t: float) -> tuple[float, float]:
-        y = y0 if t == 0 else y1 if t == 1 else 2 * (h0 + t * dh)
-        return x0 + t * (x1 - x0), min(hi, max(lo, y))
-
-    return at(t0), at(t1)
-
 
 def _count(mask: np.ndarray, noun: str) -> str:
     n = int(np.count_nonzero(mask))
     return f"{'all ' if n == len(mask) > 1 else ''}{n} {noun}{'' if n == 1 else 's'}"
 
 
-def _decimate(y: np.ndarray, keep: np.ndarray, bins: int) -> np.ndarray:
-    """Indices of the min and max kept point of each of `bins` runs of y, in order (M4-style:
-    a line through them covers the same cells as one through every point)."""
-    n = len(y)
-    m = n // bins
-    if keep.all():
-        lo = hi = y
-    else:  # slow path, only with nan/inf (or <= 0 on a log axis) in the data
-        lo, hi = np.where(keep, y, np.inf), np.where(keep, y, -np.inf)
-    # Views, no copies: `bins` rows of m points; the n % bins left over form one more row.
-    imin = lo[: bins * m].reshape(bins, m).argmin(axis=1) + np.arange(bins) * m
-    imax = hi[: bins * m].reshape(bins, m).argmax(axis=1) + np.arange(bins) * m
-    if bins * m < n:
-        imin = np.append(imin, bins * m + lo[bins * m :].argmin())
-        imax = np.append(imax, bins * m + hi[bins * m :].argmax())
-    idx = np.stack([np.minimum(imin, imax), np.maximum(imin, imax)], axis=1).ravel()
-    idx = idx[keep[idx]]  # rows with nothing kept pick a left-out point: drop it
-    return idx[np.concatenate([[True], np.diff(idx) > 0])] if len(idx) else idx
+# Panels and axes
 
 
-# Axes
+class _Panel:
+    """One set of y axes: the series drawn on it, its limits, ticks and rows."""
 
-
-def _frame_rows(title: str | None) -> int:
-    """Rows plotext takes around the canvas: top and bottom frame, x tick labels, title."""
-    return 3 + bool(title)
-
-
-def _canvas_width_guess(width: int) -> int:
-    return max(1, width - 8)  # y tick labels (~6) and the two side frames
-
-
-def _set_axes(
-    fig: Any,
-    series: list[_Series],
-    start: float,
-    stop: float,
-    ylim: tuple[float, float] | None,
-    logy: bool,
-    width: int,
-    plot_height: int,
-    title: str | None,
-) -> tuple[float, float]:
-    """Set limits and ticks on both axes; return the y limits (log10 units on a log axis)."""
-    canvas_rows = max(1, plot_height - _frame_rows(title))
-    ys = [s.ys for s in series if len(s.ys)]
-    ymin = min(float(y.min()) for y in ys)
-    ymax = max(float(y.max()) for y in ys)
-    if logy:
-        lo, hi, yticks = _log_ticks(ymin, ymax, ylim, max(2, canvas_rows // 3))
-        ylabels = _log_labels(yticks)
-    else:
-        lo, hi, yticks = _linear_ticks(ymin, ymax, ylim, max(2, canvas_rows // 3))
-        ylabels = _tick_labels(yticks, (yticks[1] - yticks[0]) * 1e-6 if len(yticks) > 1 else 0)
-    fig.ruler("y").lim(lo, hi)
-    fig.ruler("y").ticks(yticks, labels=ylabels)
-    canvas_width = width - max(len(label) for label in ylabels) - 2  # as plotext lays it out
-    xticks, xlabels = _x_ticks(start, stop, max(1, canvas_width))
-    fig.ruler("x").lim(start, stop)
-    fig.ruler("x").ticks(xticks, labels=xlabels)
-    return lo, hi
-
-
-def _nice_step(span: float, target: int) -> float:
-    """The smallest of 1, 2, 2.5, 5 x 10^k giving at most `target` + 1 intervals over `span`."""
-    raw = span / max(1, target)
-    mag = 10.0 ** math.floor(math.log10(raw))
-    for m in (1.0, 2.0, 2.5, 5.0, 10.0):
-        if m * mag >= raw * (1 - 1e-9):
-            return m * mag
-    return 10 * mag
-
-
-def _multiples(lo: float, hi: float, step: float) -> list[float]:
-    eps = step * 1e-9
-    first, last = math.ceil((lo - eps) / step), math.floor((hi + eps) / step)
-    return [k * step + 0.0 for k in range(first, last + 1)]  # + 0.0: no "-0"
-
-
-def _linear_ticks(
-    ymin: float, ymax: float, ylim: tuple[float, float] | None, target: int
-) -> tuple[float, float, list[float]]:
-    if ylim is not None:
-        lo, hi = ylim
-        return lo, hi, _multiples(lo, hi, _nice_step(hi - lo, target))
-    if ymax - ymin <= 1e-12 * max(1.0, abs(ymin)):  # a constant: centre it
-        pad = max(1.0, abs(ymin)) / 2
-        ymin, ymax = ymin - pad, ymax + pad
-    step = _nice_step(ymax - ymin, target)
-    # Widen the auto range to round values, as gnuplot does (sigmoid gets 0 and 1 at the
-    # edges), but only to half a tick step, so tanh's -1 does not stretch the axis to -2.
-    unit = step / 2
-    lo = min(ymin, math.floor(ymin / unit + 1e-9) * unit)
-    hi = max(ymax, math.ceil(ymax / unit - 1e-9) * unit)
-    return lo, hi, _multiples(lo, hi, step)
-
-
-def _log_ticks(
-    kmin: float, kmax: float, ylim: tuple[float, float] | None, target: int
-) -> tuple[float, float, list[float]]:
-    """Limits and ticks in log10 units: the auto range is widened to whole decades."""
-    if ylim is not None:
-        lo, hi = math.log10(ylim[0]), math.log10(ylim[1])
-    else:
-        lo, hi = math.floor(kmin + 1e-9), math.ceil(kmax - 1e-9)
-        if lo == hi:
-            lo, hi = lo - 1, hi + 1
-    k0, k1 = math.ceil(lo - 1e-9), math.floor(hi + 1e-9)
-    every = max(1, math.ceil((k1 - k0 + 1) / max(1, target)))
-    if ylim is None:  # one more decade at the bottom, if need be, so both ends get a label
-        lo = k0 = k1 - every * math.ceil((k1 - k0) / every)
-    return lo, hi, [float(k) for k in range(k1, k0 - 1, -every)][::-1]
-
-
-def _log_labels(ks: list[float]) -> list[str]:
-    """10^k as 0.01 ... 1000 when all fit that way, else as 1e-5 ... 1e0 ... 1e5."""
-    ks_int = [round(k) for k in ks]
-    if all(-2 <= k <= 3 for k in ks_int):
-        return [f"{10.0**k:g}" for k in ks_int]
-    return [f"1e{k}" for k in ks_int]
-
-
-def _x_ticks(start: float, stop: float, canvas_width: int) -> tuple[list[float], list[str]]:
-    """Round ticks, and start and stop themselves so the range asked for is on the axis: the
-    most that fit with their labels 10 or more characters apart, or a few fewer if that puts
-    start and stop on round ticks (-6 -4 ... 6 rather than -6 -5 -2.5 ... 6)."""
-    span = stop - start
-    chars = canvas_width / span  # characters per x unit
-
-    def apart(ticks: list[float], labels: dict[float, str]) -> bool:
-        pairs = zip(ticks[:-1], ticks[1:], strict=True)
-        return all(
-            (b - a) * chars >= max(GAP, (len(labels[a]) + len(labels[b])) / 2 + 3) for a, b in pairs
-        )
-
-    first: tuple[float, list[float], list[str]] | None = None
-    mag = 10.0 ** math.floor(math.log10(span / max(1, canvas_width)))
-    for step in (m * mag * 10**e for e in range(0, 20) for m in (1, 2, 2.5, 5)):
-        if first is not None and step > 2.5 * first[0] or step > span:
-            break
-        ticks = _multiples(start, stop, step)
-        ends = [e for e in (start, stop) if all(abs(t - e) > 1e-9 * span for t in ticks)]
-        labels = {e: _tick_labels([e], span * 1e-4)[0] for e in ends}
-        for _ in range(2):  # labels depend on which ticks stay, and the reverse
-            labels.update(zip(ticks, _tick_labels(ticks, step * 1e-6), strict=True))
-            ticks = [t for t in ticks if all(apart(sorted([t, e]), labels) for e in ends)]
-        every = sorted(ticks + ends)
-        if not apart(every, labels):
-            continue
-        if not ends:
-            return every, [labels[t] for t in every]
-        first = first or (step, every, [labels[t] for t in every])
-    if first is None:
-        return [start, stop], _tick_labels([start, stop], span * 1e-4)
-    return first[1], first[2]
-
-
-def _tick_labels(ticks: list[float], tol: float) -> list[str]:
-    """The shortest common format that writes every tick to within `tol`."""
-    big = max((abs(t) for t in ticks), default=0.0)
-    if big == 0 or 1e-3 <= big < 1e5:
-        for decimals in range(0, 16):
-            if all(abs(round(t, decimals) - t) <= tol for t in ticks):
-                return [f"{t:.{decimals}f}" for t in ticks]
-    for digits in range(1, 18):
-        labels = [f"{t:.{digits}g}" for t in ticks]
-        if all(abs(float(s) - t) <= tol for s, t in zip(labels, ticks, strict=True)):
-            break
-    return [s.replace("e+", "e").replace("e0", "e").replace("e-0", "e-") for s in labels]
-
-
-# Rows below the plot
-
-
-def _shade_row(
-    plt: Any,
-    act: Activation,
-    color: int,
-    threshold: float,
-    start: float,
-    stop: float,
-    col0: int,
-    canvas_width: int,
-    width: int,
-) -> Any:
-    """|f'| < threshold marked under the plot's columns, labelled in the widest gap."""
-    # plotext puts start at the middle of the first column and stop at the middle of the last.
-    xc = np.linspace(start, stop, canvas_width)
-    marked = np.abs(np.asarray(act.derivative(xc, 1), dtype=np.float64)) < threshold  # nan: no
-    cells = [SHADE if m else " " for m in marked.tolist()]
-    label = f"|{series_label(act, 1)}| < {threshold:g}"
-    if not marked.any():
-        label += f" nowhere in [{start:g}, {stop:g}]"
-    elif marked.all():
-        label += " everywhere"
-    text = f" {label} "
-    a, b = _widest_run(~marked) if not marked.all() else (0, canvas_width)
-    if b - a < len(text):
-        a, b = 0, canvas_width  # no gap wide enough: write it over the middle of the row
-    if len(text) > canvas_width:
-        text = text[: canvas_width - 1] + "…"
-    at = a + (b - a - len(text)) // 2
-    pieces: list[tuple[str, int | None]] = [(" " * col0, None)]
-    for is_mark, run in _runs(cells[:at]):
-        pieces.append((run, color if is_mark else None))
-    pieces.append((text, color))
-    for is_mark, run in _runs(cells[at + len(text) :]):
-        pieces.append((run, color if is_mark else None))
-    return _colored_row(plt, pieces, width)
-
-
-def _widest_run(mask: np.ndarray) -> tuple[int, int]:
-    """[a, b) of the longest run of True in `mask` (the first one on ties)."""
-    best, a = (0, 0), None
-    for i, m in enumerate([*mask.tolist(), False]):
-        if m and a is None:
-            a = i
-        elif not m and a is not None:
-            if i - a > best[1] - best[0]:
-                best = (a, i)
-            a = None
-    return best
-
-
-def _runs(cells: list[str]) -> list[tuple[bool, str]]:
-    out: list[tuple[bool, str]] = []
-    for c in cells:
-        is_mark = c != " "
-        if out and out[-1][0] == is_mark:
-            out[-1] = (is_mark, out[-1][1] + c)
+    def __init__(
+        self,
+        series: list[_Series],
+        rows: int,
+        ylim: tuple[float, float] | None,
+        logy: bool,
+        label: str,
+    ) -> None:
+        self.series, self.rows, self.logy, self.label = series, rows, logy, label
+        ys = [s.ys for s in series if len(s.ys)]
+        target = max(2, rows // 3)
+        if not ys:  # nothing finite in this panel: an empty axis
+            ys = [np.array([0.0, 1.0])]
+        ymin = min(float(y.min()) for y in ys)
+        ymax = max(float(y.max()) for y in ys)
+        if logy:
+            self.lo, self.hi, self.yticks = tk.log_ticks(ymin, ymax, ylim, target)
+            self.ylabels = tk.log_labels(self.yticks)
         else:
-            out.append((is_mark, c))
-    return out
+            self.lo, self.hi, self.yticks = tk.linear_ticks(ymin, ymax, ylim, target)
+            step = self.yticks[1] - self.yticks[0] if len(self.yticks) > 1 else 0
+            self.ylabels = tk.tick_labels(self.yticks, step * 1e-6)
+        self.layers: list[Layer] = []
+
+    def row_of(self, y: float) -> int:
+        """The cell row of value y, as the curves' dots are placed (0 at the top)."""
+        d = (self.hi - y) / (self.hi - self.lo) * (4 * self.rows - 1)
+        return int(min(max(round(d), 0), 4 * self.rows - 1)) // 4
+
+    def place(self, x_range: tuple[float, float], columns: int) -> list[str]:
+        """Clip and rasterise the series; a note for each pair that stays within one row."""
+        start, stop = x_range
+        self.layers = []
+        for s in self.series:
+            whole = s.xs, s.ys, s.breaks
+            s.clip(self.lo, self.hi)
+            r, c = dots(s.xs, s.ys, s.breaks, x_range, (self.lo, self.hi), columns, self.rows)
+            s.xs, s.ys, s.breaks = whole
+            marks = []
+            for k, v in s.jumps:
+                v = math.log10(v) if self.logy and v > 0 else v if not self.logy else math.nan
+                if math.isfinite(v) and self.lo <= v <= self.hi:
+                    col = round((k - start) / (stop - start) * (columns - 1))
+                    marks.append((self.row_of(v), col, JUMP))
+            for mx, mark in s.marks:
+                with np.errstate(all="ignore"):
+                    v = float(np.asarray(s.act.derivative(np.array([mx]), s.order))[0])
+                v = (math.log10(v) if v > 0 else math.nan) if self.logy else v
+                if math.isfinite(v) and self.lo <= v <= self.hi and start <= mx <= stop:
+                    col = round((mx - start) / (stop - start) * (columns - 1))
+                    marks.append((self.row_of(v), col, mark))
+            self.layers.append(Layer(r, c, s.color, s.glyph, marks))
+        return self._close_pairs(x_range)
+
+    def _close_pairs(self, x_range: tuple[float, float]) -> list[str]:
+        notes = []
+        scale = (4 * self.rows - 1) / (self.hi - self.lo) / 4  # rows per y unit
+        for k, a in enumerate(self.series):
+            for b in self.series[k + 1 :]:
+                ya, yb = a.grid_y, b.grid_y
+                both = np.isfinite(ya) & np.isfinite(yb)
+                if len(ya) != len(yb) or not both.any() or (np.isfinite(ya) != np.isfinite(yb)).any():
+                    continue
+                with np.errstate(all="ignore"):
+                    gap = np.abs(np.clip(ya[both], self.lo, self.hi) - np.clip(yb[both], self.lo, self.hi))
+                if float(gap.max()) * scale < 1:
+                    notes.append(
+                        f"{a.label} and {b.label} are within one row of each other over"
+                        f" [{x_range[0]:g}, {x_range[1]:g}]: to see them apart, narrow --range,"
+                        " or draw the difference with --diff"
+                    )
+        return notes
+
+    def draw(self, grid: Grid, top: int, gutter: int, columns: int, first: bool, braille: bool) -> None:
+        """The panel's top border (with its axis label), its y labels, zero line and curves."""
+        left, right = gutter + 1, gutter + 1 + columns
+        grid.put(top, gutter, ("┌" if first else "├") + "─" * columns + ("┐" if first else "┤"))
+        if self.label and len(self.label) + 4 <= columns:
+            grid.put(top, left + 1, f" {self.label} ")
+        labelled: set[int] = set()
+        for value, label in zip(self.yticks, self.ylabels, strict=True):
+            r = self.row_of(value)
+            if r in labelled:
+                continue
+            labelled.add(r)
+            grid.put(top + 1 + r, gutter - len(label), label + "┤")
+        for r in range(self.rows):
+            if r not in labelled:
+                grid.put(top + 1 + r, gutter, "│")
+            grid.put(top + 1 + r, right, "│")
+        if not self.logy and self.lo < 0 < self.hi:
+            grid.put(top + 1 + self.row_of(0.0), left, ZERO * columns, DIM)
+        paint(grid, top + 1, left, columns, self.rows, self.layers, braille)
 
 
-def _legend_lines(series: list[_Series], width: int) -> list[list[tuple[str, int | None]]]:
-    """The legend entries, 'glyph label', packed into as few lines of `width` as they fit."""
-    lines: list[list[tuple[str, int | None]]] = []
+def _x_axis(
+    grid: Grid,
+    row: int,
+    gutter: int,
+    columns: int,
+    start: float,
+    stop: float,
+    xticks: list[float],
+    xlabels: list[str],
+    name: str,
+) -> None:
+    """The bottom border with a ┬ at each tick, the axis name, and the tick labels under it."""
+    left = gutter + 1
+    border = ["─"] * columns
+    cols = [round((t - start) / (stop - start) * (columns - 1)) for t in xticks]
+    for c in cols:
+        border[c] = "┬"
+    if name and len(cols) > 1:  # " x " just left of the last tick, where there is room
+        at = cols[-1] - len(name) - 3
+        if at > cols[-2] + 1:
+            border[at : at + len(name) + 2] = list(f" {name} ")
+    grid.put(row, gutter, "└" + "".join(border) + "┘")
+    for c, label in zip(cols, xlabels, strict=True):
+        at = left + c - (len(label) - 1) // 2
+        at = min(max(at, 0), grid.width - len(label))
+        grid.put(row + 1, at, label)
+
+
+def _legend_entries(series: list[_Series]) -> list[tuple[str, str, int]]:
+    return [(s.glyph, s.label, s.color) for s in series]
+
+
+def _pack(
+    entries: list[tuple[str, str, int]], width: int
+) -> list[list[tuple[str, str, int]]]:
+    """The legend entries, 'glyph label', packed into as few lines of `width` as they fit
+    (an entry too long for a line is cut with …)."""
+    lines: list[list[tuple[str, str, int]]] = []
     used = 0
-    for s in series:
-        entry = f"{SAMPLE.get(s.glyph, s.glyph)} {s.label}"
-        if len(entry) > width - 2:
-            entry = entry[: width - 3] + "…"
-        if lines and used + 3 + len(entry) <= width - 1:
-            lines[-1] += [("   ", None), (entry, s.color)]
-            used += 3 + len(entry)
+    for sample, label, color in entries:
+        if len(sample) + 1 + len(label) > width - 2:
+            label = label[: width - 4 - len(sample)] + "…"
+        size = len(sample) + 1 + len(label)
+        if lines and used + 3 + size <= width - 1:
+            lines[-1].append((sample, label, color))
+            used += 3 + size
         else:  # a new line, one space in, as the plot's frame is
-            lines.append([(" ", None), (entry, s.color)])
-            used = 1 + len(entry)
+            lines.append([(sample, label, color)])
+            used = 1 + size
     return lines
-
-
-def _colored_row(plt: Any, pieces: list[tuple[str, int | None]], width: int) -> Any:
-    """One line of `width` characters as a plotext matrix: text pieces, some of them coloured."""
-    from plotext._primitives.pixel import pixel
-
-    row = None
-    for text, color in pieces:
-        if not text:
-            continue
-        part = plt.colorize(text, pixel=pixel(foreground=color) if color is not None else None)
-        row = part.matrix() if row is None else row.hstack(part, True)
-    used = row.width() if row is not None else 0
-    pad = plt.colorize(" " * max(1, width - used))
-    row = pad.matrix() if row is None else row.hstack(pad, True)
-    return row[:, :width] if row.width() > width else row
