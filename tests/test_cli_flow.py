@@ -104,6 +104,8 @@ def test_flow_plot_is_a_log_chart_of_the_gradient_norm():
     assert "gradient norm" in lines[0] and "log scale" in lines[0]
     assert "sigmoid (xavier)" in lines[-1] and "relu (he)" in lines[-1]
     assert len(lines) == 24  # 80x24 in a pipe
+    assert "─ ||dL/dW|| ─" in lines[1] and " layer " in lines[-3]  # its axes, not f(x) and x
+    assert "f(x)" not in r.stdout
     # a layer with no gradient cannot sit on a log axis: left out, with a warning
     r = run("flow", "relu", *SMALL, "--plot")
     assert r.exit_code == 2 and "nothing to plot" in r.stderr

@@ -122,6 +122,7 @@ def chart(
     overlay: bool = False,
     annotate: bool = False,
     diff: bool = False,
+    axis_names: tuple[str, str] | None = None,
 ) -> Chart:
     """Draw f (order 0), f' (1) and/or f'' (2) of each function over [start, stop].
 
@@ -142,6 +143,8 @@ def chart(
       actcli.core.analysis) and the zeros of f' (○) on the f curve, and say them under the chart.
     - `diff`: draw f − g of exactly two functions, with max |f − g| in the legend: the honest
       chart when two curves coincide.
+    - `axis_names`: (x, y) for series that are not functions of x (flow's layers); by default
+      x and f(x), f'(x), ...
 
     Where a kink of the registry makes f^(k) jump, the curve stops on one side and starts on
     the other, with no riser, and the value the kink convention gives is marked (●). Warnings
@@ -206,7 +209,7 @@ def chart(
         height = lay.height
         axes = [
             _Panel([s for s in series if s.order in group], r, ylim, logy,
-                   _axis_label(acts, group, diff))  # fmt: skip
+                   axis_names[1] if axis_names else _axis_label(acts, group, diff))  # fmt: skip
             for group, r in zip(lay.panels, lay.rows, strict=True)
         ]
         gutter = max(1, *(len(lab) for p in axes for lab in p.ylabels))
@@ -238,7 +241,7 @@ def chart(
         for k, p in enumerate(axes):
             p.draw(grid, row, gutter, columns, first=k == 0, braille=braille(colored))
             row += p.rows + 1
-        _x_axis(grid, row, gutter, columns, start, stop, xticks, xlabels, "x" if _is_math(acts) else "")
+        _x_axis(grid, row, gutter, columns, start, stop, xticks, xlabels, axis_names[0] if axis_names else "x" if _is_math(acts) else "")
         row += 2
         for i, shade in enumerate(shades):
             shade.draw(grid, row, gutter + 1, _color(i))

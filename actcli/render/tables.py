@@ -553,4 +553,5 @@ def flow_chart(
         title="gradient norm ||dL/dW|| per layer (1 = input side), log scale",
         color=color,
         logy=True,
+        axis_names=("layer", "||dL/dW||"),
     )
