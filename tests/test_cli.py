@@ -1,5 +1,6 @@
 """The command line through typer's CliRunner: every command, every output format, exact JSON."""
 
+import itertools
 import json
 import math
 import re
@@ -108,13 +109,25 @@ def test_stdin_text_json_and_dash():
     assert ok("eval", "relu", "--input", "-", stdin="5") == "5.0\t5.0\n"
 
 
-def test_precedence_args_then_range_then_file_then_stdin(tmp_path):
+def test_points_come_from_one_place_and_piped_stdin_only_when_nothing_else_is_given(tmp_path):
     f = tmp_path / "p.txt"
     f.write_text("7")
-    common = ["--input", str(f)]
-    assert ok("eval", "linear", "1", "--range", "0", "1", *common, stdin="9") == "1.0\t1.0\n"
-    assert ok("eval", "linear", "--range", "0", "1", "-n", "1", *common, stdin="9") == "0.0\t0.0\n"
-    assert ok("eval", "linear", *common, stdin="9") == "7.0\t7.0\n"
+    given = {
+        "args": ["1"],
+        "-": ["-"],
+        "--range": ["--range", "0", "1", "-n", "1"],
+        "--input": ["--input", str(f)],
+    }
+    for a, b in itertools.combinations(given, 2):  # -i p.txt 5 used 5; --range 0 1 1 2 used 1 2
+        r = run("eval", "linear", *given[a], *given[b], stdin="9")
+        assert r.exit_code == 2 and r.stdout == "", (a, b, r.stdout)
+        assert "points come from one place" in r.stderr and "keep one" in r.stderr
+    r = run("eval", "linear", *given["--range"], *given["--input"], "1", stdin="9")
+    assert "numbers as arguments and --range and --input FILE are given" in r.stderr
+    # piped standard input that nobody asked for is data only when no other place is given
+    assert ok("eval", "linear", *given["--range"], stdin="9") == "0.0\t0.0\n"
+    assert ok("eval", "linear", *given["--input"], stdin="9") == "7.0\t7.0\n"
+    assert ok("eval", "linear", stdin="9") == "9.0\t9.0\n"
 
 
 def test_jsonl_and_csv():

@@ -51,7 +51,7 @@ def fails(code: int, *args: str, stdin: str | None = None) -> str:
         (["eval", "relu", "-o", "out.xyz", "1"], ["'out.xyz'", ".json", "--json"]),
         (["table", "-o", "t.npy"], ["'t.npy'", ".json"]),
         (["eval", "relu", "--table", "-o", "t.json", "1"], ["--table"]),
-        (["eval", "relu", "-", "1"], ["'-'", "not both"]),
+        (["eval", "relu", "-", "1"], ["numbers as arguments and '-' (standard input)", "keep one"]),
         (["compare", "1", "2"], ["at least one function"]),
         (["compare", "relu", "relu", "1"], ["'relu' is given twice"]),
     ],
@@ -63,8 +63,23 @@ def test_usage_errors_exit_2(args, words):
         assert w in line, line
 
 
+def test_one_rule_for_exit_codes_what_you_typed_2_what_was_read_1(tmp_path):
+    """2: the command line is wrong (options, names, arguments); 1: what was read is wrong
+    (a file, standard input) or a result could not be made or written. A bad number gave 2 as
+    an argument but 1 on stdin or in a file; empty stdin gave 2 and an empty file 1."""
+    bad, empty = tmp_path / "bad.txt", tmp_path / "empty.txt"
+    bad.write_text("1 abc")
+    empty.write_text("")
+    assert "'abc'" in fails(2, "eval", "relu", "1", "abc")
+    assert "'abc'" in fails(1, "eval", "relu", stdin="1 abc")
+    assert "'abc'" in fails(1, "eval", "relu", "-i", str(bad))
+    assert "no numbers" in fails(1, "eval", "relu", stdin="")
+    assert "no numbers" in fails(1, "eval", "relu", "-i", str(empty))
+    assert "abc" in fails(2, "eval", "relu", "--range", "0", "abc")
+
+
 def test_empty_input_says_how_to_give_numbers():
-    line = fails(2, "eval", "relu", stdin="")
+    line = fails(1, "eval", "relu", stdin="")
     for w in ("no numbers", "arguments", "--range", "--input", "standard input"):
         assert w in line
 

@@ -99,7 +99,7 @@ def test_read_file_rejects_non_numeric_npy_and_binary(tmp_path):
         sources.read_file(tmp_path / "b.txt")
 
 
-def test_read_points_precedence(tmp_path):
+def test_read_points_from_one_place_and_unasked_stdin_last(tmp_path):
     f = tmp_path / "x.txt"
     f.write_text("7 8")
 
@@ -111,8 +111,11 @@ def test_read_points_precedence(tmp_path):
             return "9"
 
     kw = dict(num=3, dtype="float64", stdin=Stdin())
-    assert sources.read_points(["1"], span=(0, 1), path=f, **kw).tolist() == [1]
-    assert sources.read_points([], span=(0, 1), path=f, **kw).tolist() == [0, 0.5, 1]
+    for tokens, span, path in ((["1"], (0, 1), None), (["1"], None, f), ([], (0, 1), f)):
+        with pytest.raises(sources.InputError, match="points come from one place") as e:
+            sources.read_points(tokens, span=span, path=path, **kw)
+        assert e.value.exit_code == 2
+    assert sources.read_points([], span=(0, 1), path=None, **kw).tolist() == [0, 0.5, 1]
     assert sources.read_points([], span=None, path=f, **kw).tolist() == [7, 8]
     assert sources.read_points([], span=None, path=None, **kw).tolist() == [9]
     assert sources.read_points(["-"], span=None, path=None, **kw).tolist() == [9]

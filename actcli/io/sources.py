@@ -1,14 +1,16 @@
 """Numbers in: points given as arguments, a --range, a file or standard input, as `Source`s that
 give them a block at a time (`open_points`), and the errors a user can cause (`InputError`).
 
-Where the points come from (`open_points`), in this order of precedence:
+Where the points come from (`open_points`): one of
 
 1. numbers given as arguments (`1 -2.5 1e-3 nan inf -inf`), or `-` alone for standard input;
 2. `--range START STOP` with `--num N`: `N` evenly spaced points, both ends included;
 3. `--input FILE`: `.npy` (any real array, flattened), `.json` (an array of numbers, where the
    strings "NaN", "Infinity" and "-Infinity" stand for the non-finite values), anything else
    as text: numbers separated by whitespace, commas or newlines;
-4. standard input, when it is not a terminal: text as above, or a JSON array.
+
+and two of them is a usage error; with none, standard input when it is not a terminal (text
+as above, or a JSON array). Exit codes: 2 for the command line, 1 for what was read.
 
 Every number is parsed as float64, then rounded once to `--dtype` (float32 or float64).
 """
@@ -548,8 +550,20 @@ def open_points(
         raise InputError(f"--dtype {dtype}: use float32 or float64", 2)
     want_stdin = "-" in tokens or (path is not None and str(path) == "-")
     numbers = [t for t in tokens if t != "-"]
-    if "-" in tokens and numbers:
-        raise InputError("give numbers as arguments or '-' for standard input, not both", 2)
+    given = [
+        name
+        for name, on in (
+            ("numbers as arguments", numbers),
+            ("'-' (standard input)", want_stdin),
+            ("--range", span is not None),
+            ("--input FILE", path is not None and str(path) != "-"),
+        )
+        if on
+    ]
+    if len(given) > 1:
+        raise InputError(
+            f"points come from one place: {' and '.join(given)} are given; keep one", 2
+        )
     if numbers:
         return ArraySource(parse_args(numbers), dtype)
     if span is not None:
@@ -566,7 +580,7 @@ def open_points(
         else:
             source = _open_text(binary, "standard input", dtype, None)
         if source.size == 0:
-            raise InputError(f"no numbers on standard input; {HOW_TO_GIVE}", 2)
+            raise InputError(f"no numbers on standard input; {HOW_TO_GIVE}")
         return source
     raise InputError(f"no numbers given; {HOW_TO_GIVE}", 2)
 
