@@ -304,3 +304,41 @@ def test_no_other_command_loads_textual():
     r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
     assert r.stderr.strip().splitlines()[-1] == "['numpy']", r.stderr  # numpy: the checks can tell
     assert re.search(r"sigmoid", ok("explore", "--help")) and "Usage: actcli explore" in ok("explore", "--help")
+
+
+# --- the README's screen ----------------------------------------------------------------------
+
+README = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "README.md")
+SCREEN = re.compile(r"(<!-- explore:start -->\n```text\n)(.*?)(```\n<!-- explore:end -->)", re.S)
+README_RUN = ["leaky_relu:alpha=0.1", "elu", "gelu"]
+README_KEYS = ["1", *["left"] * 10]  # f' on, the cursor to x = -1
+
+
+def readme_screen() -> str:
+    """The screen the README shows: `actcli explore leaky_relu:alpha=0.1 elu gelu` at 100x32,
+    after the keys README_KEYS; then the command `q` prints."""
+    view = View.of(README_RUN)
+    shown = {}
+
+    async def script(app: Any, pilot: Any) -> None:
+        await pilot.press(*README_KEYS)
+        shown["screen"] = "\n".join(line.rstrip() for line in screen_lines(app))
+        await pilot.press("q")
+
+    run_app(view, script, size=(100, 32))
+    command = " ".join(plot_command(view))
+    return f"{shown['screen']}\n\n$ actcli explore {' '.join(README_RUN)}   # 1, then ← ten times, then q\n{command}\n"
+
+
+def test_the_readme_screen_is_real():
+    with open(README, encoding="utf-8") as f:
+        match = SCREEN.search(f.read())
+    assert match, "the README has no explore screen"
+    assert match.group(2) == readme_screen(), "run: python tests/test_explore.py"
+
+
+if __name__ == "__main__":  # rewrite the README's screen from a fresh run
+    with open(README, encoding="utf-8") as f:
+        text = f.read()
+    with open(README, "w", encoding="utf-8") as f:
+        f.write(SCREEN.sub(lambda m: m.group(1) + readme_screen() + m.group(3), text))

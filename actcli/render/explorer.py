@@ -31,7 +31,7 @@ from actcli.render.view import View
 
 EXIT_INTERRUPTED = 130
 CURSOR_STYLE = Style(bgcolor="grey35")
-NAME_WIDTH = 14  # the readout's function column
+MIN_NAME = 14  # the readout's function column, at least
 NUMBER_WIDTH = 24  # the longest repr of a float: -2.2250738585072014e-308
 
 
@@ -109,7 +109,7 @@ class HelpScreen(ModalScreen[None]):
         table.add_column()
         for key, what in self.keys:
             table.add_row(key, what)
-        yield Static(Group(Text("actcli explore: keys", style="bold"), "", table), id="box")
+        yield Static(Group(Text("actcli explore: keys", style="bold"), table), id="box")
 
 
 class InfoScreen(ModalScreen[None]):
@@ -195,20 +195,20 @@ class AskScreen(ModalScreen[None]):
 HELP = [
     ("← →", "move the cursor x (with shift: 10 steps)"),
     ("↑ ↓", "choose a parameter of the selected function"),
-    ("tab", "select the next function (shift+tab: the previous one)"),
-    ("] [", "raise / lower the parameter by a step (} {: 10 steps)"),
-    ("e", "type the parameter's value (enter does too)"),
+    ("tab", "select the next function (shift+tab: the previous)"),
+    ("] [", "raise / lower the parameter (} {: 10 steps)"),
+    ("e", "type the parameter's value (or enter)"),
     ("1 2 0", "show / hide f', f'', f"),
     ("+ -", "zoom the x range in / out about the cursor"),
     ("< >", "pan the x range left / right (, . too)"),
     ("r", "reset the x range"),
-    ("a", "add a function: a name from the list, or an expression in x"),
+    ("a", "add a function: a name, an alias or an expression in x"),
     ("x", "remove the selected function"),
     ("i", "the selected function's info card"),
     ("d", "the next dialect: torch, jax, keras, keras2, tf, actcli's"),
     ("s", "shade where |f'| is below the threshold"),
     ("?", "these keys"),
-    ("q", "quit, printing the `actcli plot` command that redraws this view"),
+    ("q", "quit, printing the `actcli plot` command of this view"),
     ("ctrl+c", "quit, printing nothing (exit 130)"),
 ]
 
@@ -274,13 +274,13 @@ class ExploreScreen(Screen[None]):
         w, h = widget.size
         if w < MIN_WIDTH or h < MIN_HEIGHT:
             self._chart = None
-            widget.update(Text(f"a {MIN_WIDTH}x{MIN_HEIGHT} chart does not fit here"))
+            widget.update(Text(f"a {MIN_WIDTH}x{MIN_HEIGHT} chart does not fit here"), layout=False)
         else:
             try:
                 c = self.view.chart(w, h)
             except PlotError as err:
                 self._chart = None
-                widget.update(Text(str(err)))
+                widget.update(Text(str(err)), layout=False)
             else:
                 self._chart = (Text.from_ansi(c.text), Canvas(c.plain()))
         self.show_cursor()
@@ -298,29 +298,36 @@ class ExploreScreen(Screen[None]):
         if canvas.ok:
             col = canvas.column(self.view.cursor, self.view.start, self.view.stop)
             text = canvas.mark(text, col)
-        self.query_one("#chart", ChartView).update(text)
+        self.query_one("#chart", ChartView).update(text, layout=False)  # its size is the screen's
 
     def show_state(self) -> None:
-        self.query_one("#readout", Static).update(self.readout())
-        self.query_one("#side", Static).update(self.side())
-        self.query_one("#message", Static).update(self.message)
+        # A new layout only when the readout gains or loses a row: the rest keep their sizes.
+        readout = self.readout()
+        widget = self.query_one("#readout", Static)
+        widget.update(readout, layout=readout.plain.count("\n") + 1 != widget.size.height)
+        self.query_one("#side", Static).update(self.side(), layout=False)
+        self.query_one("#message", Static).update(self.message, layout=False)
 
     def readout(self) -> Text:
-        """One row per function: f, f', f'' at the cursor, each digit the library's."""
+        """One row per function: f, f', f'' at the cursor, each digit the library's (as many
+        as fit, correctly rounded, on a narrow terminal); x itself always in full."""
         v = self.view
         width = self.query_one("#readout", Static).size.width or self.app.size.width
-        num = min(NUMBER_WIDTH, max(8, (width - NAME_WIDTH - 3 - 3) // 3))
-        out = Text()
+        num = min(NUMBER_WIDTH, max(8, (width - 3 - MIN_NAME) // 3 - 1))
+        rows = v.readout()
         head = f"x = {v.cursor!r}"
-        out.append(f"{head:<{NAME_WIDTH + 2}.{NAME_WIDTH + 2}} ", style="bold")
+        wanted = max(len(head) - 2, *(len(label) for label, *_ in rows))
+        name_width = max(MIN_NAME, min(wanted, width - 3 - 3 * (num + 1)))
+        out = Text()
+        out.append(f"{head:<{name_width + 2}} ", style="bold")
         for name in ("f(x)", "f'(x)", "f''(x)"):
             out.append(f" {name:>{num}}", style="bold")
-        for i, (label, *values) in enumerate(v.readout()):
+        for i, (label, *values) in enumerate(rows):
             out.append("\n")
             chosen = i == v.selected
             out.append("▶ " if chosen else "  ", style="bold")
-            name = label if len(label) <= NAME_WIDTH else label[: NAME_WIDTH - 1] + "…"
-            out.append(f"{name:<{NAME_WIDTH}} ", style=color_of(i) + Style(bold=chosen))
+            name = label if len(label) <= name_width else label[: name_width - 1] + "…"
+            out.append(f"{name:<{name_width}} ", style=color_of(i) + Style(bold=chosen))
             for y in values:
                 out.append(f" {fit(y, num):>{num}}")
         return out
@@ -477,7 +484,7 @@ class ExploreApp(App[None]):
     #side { width: 30; height: 1fr; padding: 0 1; border-left: solid $panel; }
     #readout { height: auto; }
     #message { height: 1; }
-    #box { width: 90%; max-width: 100; height: auto; max-height: 90%; padding: 1 2;
+    #box { width: 90%; max-width: 100; height: auto; max-height: 90%; padding: 0 1;
            background: $panel; border: round $accent; overflow-y: auto; }
     HelpScreen, InfoScreen, AskScreen { align: center middle; }
     #choices { height: auto; max-height: 12; }
