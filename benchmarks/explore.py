@@ -106,13 +106,40 @@ def main() -> None:
     cursor = [term.press(b"\x1b[C" if i % 2 else b"\x1b[D") for i in range(args.presses)]
     zoom = [term.press(b"+" if i % 2 else b"-") for i in range(args.presses)]
     code, out = term.quit()
+    floor = statistics.median(_wall([sys.executable, "-c", "import numpy"]) for _ in range(5))
+    drawing = statistics.median(_chart_times(cols, rows, args.presses))
     print(f"actcli explore at {cols}x{rows}, sigmoid tanh relu with f' ({args.presses} presses each)")
-    print(f"start to first frame       {first * 1e3:7.1f} ms  {first / 1.0:5.2f} of the goal (<= 1 s)")
+    print(f"start to first frame       {first * 1e3:7.1f} ms  {first / 1.0:5.2f} of the goal (<= 1 s)"
+          f"; python -c 'import numpy' takes {floor * 1e3:.0f} ms now")  # fmt: skip
     for name, times in (("cursor key (readout)", cursor), ("zoom key (new chart)", zoom)):
         t = statistics.median(times)
         print(f"{name:26s} {t * 1e3:7.1f} ms  {t / 0.05:5.2f} of the goal (<= 50 ms median; "
               f"best {min(times) * 1e3:.1f}, worst {max(times) * 1e3:.1f})")  # fmt: skip
+    print(f"of a new chart's time, actcli.render.charts.chart() itself (in-process): {drawing * 1e3:.1f} ms")
     print(f"exit {code}; printed: {out.strip()}")
+
+
+def _wall(cmd: list[str]) -> float:
+    t = time.perf_counter()
+    subprocess.run(cmd, check=False)
+    return time.perf_counter() - t
+
+
+def _chart_times(cols: int, rows: int, n: int) -> list[float]:
+    """chart() alone, for the chart the app draws at this size (its widget's size)."""
+    from actcli.render.view import View
+
+    view = View.of(["sigmoid", "tanh", "relu"])
+    view.toggle(1)
+    size = (cols - 30, rows - 6)  # the side panel; the readout, message and footer rows
+    view.chart(*size)
+    times = []
+    for i in range(n):
+        view.zoom(2 if i % 2 else 0.5)
+        t = time.perf_counter()
+        view.chart(*size)
+        times.append(time.perf_counter() - t)
+    return times
 
 
 if __name__ == "__main__":

@@ -209,7 +209,7 @@ def test_add_by_search_or_expression_remove_info_and_help():
     assert app.return_code == 130
 
 
-def test_a_small_terminal_still_shows_chart_and_readout():
+def test_a_small_terminal_shows_chart_and_readout_and_a_resize_redraws():
     view = View.of(["sigmoid", "tanh", "relu"])
     shown = {}
 
@@ -218,7 +218,10 @@ def test_a_small_terminal_still_shows_chart_and_readout():
         lines = screen_lines(app)
         assert len(lines) == 24 and "▞ sigmoid" in "\n".join(lines)
         assert sum(line.startswith(("▶ ", "  sigmoid", "  tanh", "  relu")) for line in lines) >= 3
+        await pilot.resize_terminal(120, 40)  # redrawn at the new size
+        await pilot.pause()
         shown["chart"] = app.screen.chart_text
+        assert len(shown["chart"].splitlines()[0]) == 90 and len(screen_lines(app)) == 40
         await pilot.press("q")
 
     run_app(view, script, size=(80, 24))

@@ -9,11 +9,14 @@ line the caller prints; it returns the exit code (0 after `q`, 130 after Ctrl-C)
 from __future__ import annotations
 
 import os
+import re
 import sys
+from functools import lru_cache
 from typing import Any
 
 from rich.color import Color
 from rich.console import Group
+from rich.segment import Segment
 from rich.style import Style
 from rich.table import Table
 from rich.text import Text
@@ -21,16 +24,20 @@ from textual.app import App, ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.driver import Driver
+from textual.geometry import Region
 from textual.screen import ModalScreen, Screen
+from textual.strip import Strip
+from textual.widget import Widget
 from textual.widgets import Footer, Input, OptionList, Static
 from textual.widgets.option_list import Option
 
 from actcli.core.registry import ActivationError, declarations
-from actcli.render.charts import PALETTE
+from actcli.render.charts import ANSI, PALETTE
 from actcli.render.view import View
 
 EXIT_INTERRUPTED = 130
 CURSOR_STYLE = Style(bgcolor="grey35")
+PLAIN = Style()
 MIN_NAME = 14  # the readout's function column, at least
 NUMBER_WIDTH = 24  # the longest repr of a float: -2.2250738585072014e-308
 
@@ -78,17 +85,89 @@ class Canvas:
         width = self.right - self.left
         return self.left + round((x - start) / (stop - start) * (width - 1))
 
-    def mark(self, text: Text, col: int) -> Text:
-        """`text` with the cursor's column shaded (the characters stay the chart's)."""
-        marked = text.copy()
-        for row in range(self.top, self.bottom):
-            at = self.offsets[row] + col
-            marked.stylize(CURSOR_STYLE, at, at + 1)
-        return marked
+
+SGR = re.compile(r"\x1b\[([0-9;]*)m")
 
 
-class ChartView(Static):
-    """The chart, redrawn at the widget's size."""
+@lru_cache(maxsize=256)
+def _sgr(params: str) -> Style:
+    """The style one SGR code sets (rich reads it); a chart uses a handful of them."""
+    spans = Text.from_ansi(f"\x1b[{params}mX").spans
+    return spans[0].style if spans and isinstance(spans[0].style, Style) else PLAIN
+
+
+def ansi_strips(ansi: str, base: Style) -> list[Strip]:
+    """The lines of `ansi` as Textual strips over `base`: what Text.from_ansi gives for a
+    chart's few colour codes, in a tenth of its time (a redraw is on the keypress's clock)."""
+    strips = []
+    style = PLAIN
+    for line in ansi.split("\n"):
+        segments = []
+        pos = 0
+        for m in SGR.finditer(line):
+            if m.start() > pos:
+                segments.append(Segment(line[pos : m.start()], base + style))
+            params = m.group(1)
+            reset = params.split(";")[0] in ("", "0")
+            style = (PLAIN if reset else style) + _sgr(params)
+            pos = m.end()
+        if pos < len(line):
+            segments.append(Segment(line[pos:], base + style))
+        strips.append(Strip(segments))
+    return strips
+
+
+def _marked(strip: Strip, col: int) -> Strip:
+    """`strip` with the cell at `col` shaded, as one new Strip (divide and join make four, and
+    each Strip sets up its caches: that was half a redraw). A chart's characters are one cell
+    each, so a cell is a character."""
+    segments: list[Segment] = []
+    at = 0
+    for seg in strip:
+        text, style = seg.text, seg.style
+        if at <= col < at + len(text):
+            k = col - at
+            segments += [Segment(text[:k], style), Segment(text[k], (style or PLAIN) + CURSOR_STYLE),
+                         Segment(text[k + 1 :], style)]  # fmt: skip
+        else:
+            segments.append(seg)
+        at += len(text)
+    return Strip([s for s in segments if s.text], strip.cell_length)
+
+
+class ChartView(Widget):
+    """The chart, redrawn at the widget's size, one cached line each (Textual's line API): a
+    cursor move restyles one cell per row and refreshes two columns, not the whole chart."""
+
+    def __init__(self, **kw: Any) -> None:
+        super().__init__(**kw)
+        self.strips: list[Strip] = []
+        self.canvas: Canvas | None = None
+        self.col: int | None = None
+
+    def show(self, ansi: str, canvas: Canvas | None = None) -> None:
+        """A new chart, its text with ANSI colours (or a line saying why there is none)."""
+        self.strips = ansi_strips(ansi, self.rich_style)
+        self.canvas = canvas if canvas is not None and canvas.ok else None
+        self.col = None
+        self.refresh()
+
+    def move_cursor(self, col: int | None) -> None:
+        """Shade the column `col` of the plot's rows (the cells keep the chart's characters)."""
+        old, self.col = self.col, col
+        if self.canvas is None or old == col:
+            return
+        rows = self.canvas.bottom - self.canvas.top
+        self.refresh(*(Region(c, self.canvas.top, 1, rows) for c in (old, col) if c is not None))
+
+    def render_line(self, y: int) -> Strip:
+        if y >= len(self.strips):
+            return Strip.blank(self.size.width, self.rich_style)
+        strip = self.strips[y]
+        c = self.canvas
+        if c is None or self.col is None or not c.top <= y < c.bottom:
+            return strip
+        return _marked(strip, self.col)
 
     def on_resize(self) -> None:
         self.screen.redraw()  # type: ignore[attr-defined]
@@ -251,7 +330,8 @@ class ExploreScreen(Screen[None]):
         super().__init__()
         self.view = view
         self.message = Text("")
-        self._chart: tuple[Text, Canvas] | None = None
+        self._plain: str | None = None  # the chart shown, as text
+        self._shown: dict[str, Text] = {}  # what each panel shows
 
     def compose(self) -> ComposeResult:
         with Horizontal(id="top"):
@@ -272,41 +352,41 @@ class ExploreScreen(Screen[None]):
 
         widget = self.query_one("#chart", ChartView)
         w, h = widget.size
+        self._plain = None
         if w < MIN_WIDTH or h < MIN_HEIGHT:
-            self._chart = None
-            widget.update(Text(f"a {MIN_WIDTH}x{MIN_HEIGHT} chart does not fit here"), layout=False)
+            widget.show(f"a {MIN_WIDTH}x{MIN_HEIGHT} chart does not fit here")
         else:
             try:
                 c = self.view.chart(w, h)
             except PlotError as err:
-                self._chart = None
-                widget.update(Text(str(err)), layout=False)
+                widget.show(str(err))
             else:
-                self._chart = (Text.from_ansi(c.text), Canvas(c.plain()))
+                self._plain = ANSI.sub("", c.text)
+                widget.show(c.text, Canvas(self._plain))
         self.show_cursor()
         self.show_state()
 
     @property
     def chart_text(self) -> str | None:
         """The chart shown, as plain text (None when none fits)."""
-        return "\n".join(self._chart[1].lines) if self._chart is not None else None
+        return self._plain
 
     def show_cursor(self) -> None:
-        if self._chart is None:
-            return
-        text, canvas = self._chart
-        if canvas.ok:
-            col = canvas.column(self.view.cursor, self.view.start, self.view.stop)
-            text = canvas.mark(text, col)
-        self.query_one("#chart", ChartView).update(text, layout=False)  # its size is the screen's
+        widget = self.query_one("#chart", ChartView)
+        if widget.canvas is not None:
+            v = self.view
+            widget.move_cursor(widget.canvas.column(v.cursor, v.start, v.stop))
 
     def show_state(self) -> None:
-        # A new layout only when the readout gains or loses a row: the rest keep their sizes.
-        readout = self.readout()
-        widget = self.query_one("#readout", Static)
-        widget.update(readout, layout=readout.plain.count("\n") + 1 != widget.size.height)
-        self.query_one("#side", Static).update(self.side(), layout=False)
-        self.query_one("#message", Static).update(self.message, layout=False)
+        """The readout, the side panel and the message, each only if it changed; a new layout
+        only when the readout gains or loses a row (the rest keep their sizes)."""
+        for name, content in (("readout", self.readout()), ("side", self.side()), ("message", self.message)):
+            widget = self.query_one(f"#{name}", Static)
+            if self._shown.get(name) == content:
+                continue
+            self._shown[name] = content
+            rows = content.plain.count("\n") + 1
+            widget.update(content, layout=name == "readout" and rows != widget.size.height)
 
     def readout(self) -> Text:
         """One row per function: f, f', f'' at the cursor, each digit the library's (as many
