@@ -196,11 +196,15 @@ def test_add_by_search_or_expression_remove_info_and_help():
         assert view.entries[-1].name == "x*sigmoid(2*x)" and view.selected == 2
         await pilot.press("a", *"x*sigmoid(", "enter")  # not a function: said, stays open
         assert "was never closed" in str(app.screen.query_one("#error").content)
+        await pilot.press("escape", "i")  # an expression's card: what is measured
+        card = "\n".join(screen_lines(app))
+        assert "parsed as" in card and "range on the grid" in card and "maximum slope" in card
         await pilot.press("escape", "x")
         assert [e.name for e in view.entries] == ["relu", "silu"]
         await pilot.press("i")
         card = "\n".join(screen_lines(app))
         assert "silu" in card and "f'(x)" in card and "output range" in card
+        assert actcli.declaration("silu").formula in card  # the registry's own text
         await pilot.press("escape", "question_mark")
         assert any("these keys" in line for line in screen_lines(app))
         await pilot.press("escape", "ctrl+c")

@@ -535,23 +535,31 @@ class ExploreScreen(Screen[None]):
 
 
 def card(act: Any) -> Any:
-    """The info card: formula, derivative, range and properties, as `actcli info` lists them."""
+    """The info card, as `actcli info` shows it: the registry's declaration resolved for the
+    parameters, or for an expression what is measured; the maximum slope computed for both."""
+    from actcli.core.analysis import max_slope_where, probe
     from actcli.io import records
-    from actcli.render.tables import INFO_LABELS
+    from actcli.render.tables import EXPRESSION_INFO_LABELS, INFO_LABELS
 
+    p = probe(act)
+    if hasattr(act, "decl"):
+        record, labels = records.function_record(act), INFO_LABELS
+        record.update(max_slope=p.max_slope, max_slope_where=max_slope_where(act, p))
+    else:
+        record, labels = records.expression_record(act, p), EXPRESSION_INFO_LABELS
     table = Table(box=None, show_header=False, padding=(0, 1))
     table.add_column(style="bold cyan", no_wrap=True)
     table.add_column()
-    if not hasattr(act, "decl"):  # an expression: what it was parsed as
-        rows = [("expression", act.text), ("parsed as", act.formula),
-                ("kinks at x =", records.cell([float(k) for k in act.kinks]) or "none")]  # fmt: skip
-    else:
-        record = records.function_record(act)
-        rows = [(INFO_LABELS[k], records.cell(v) or "none") for k, v in record.items() if k in INFO_LABELS]
-        if act.dialect:
-            rows.insert(1, ("dialect", act.dialect))
-    for label, value in rows:
-        table.add_row(label, value)
+    if getattr(act, "dialect", None):
+        table.add_row("dialect", act.dialect)
+    for key, label in labels.items():
+        if key not in record:
+            continue
+        text = records.cell(record[key]) or "none"
+        if key == "max_slope":
+            where = record["max_slope_where"]
+            text += f" {'at' if where.startswith('x =') else 'for'} {where} (computed)"
+        table.add_row(label, text)
     return Group(Text(act.label, style="bold"), table, Text("escape closes", style="dim"))
 
 
