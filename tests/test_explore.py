@@ -34,6 +34,14 @@ def run_app(view: View, script: Any, size: tuple[int, int] = (120, 40)) -> Any:
     return asyncio.run(go())
 
 
+async def typed(app: Any, pilot: Any, key: str, text: str) -> None:
+    """Press `key`, put `text` in the line it opens (as if typed: one Changed event, not one
+    per character, to keep the test quick), press enter."""
+    await pilot.press(key)
+    app.screen.query_one("#ask").value = text
+    await pilot.press("enter")
+
+
 def screen_lines(app: Any) -> list[str]:
     """The screen as text, one line per row (the compositor's own strips)."""
     return [strip.text for strip in app.screen._compositor.render_strips()]
@@ -192,9 +200,9 @@ def test_add_by_search_or_expression_remove_info_and_help():
     async def script(app: Any, pilot: Any) -> None:
         await pilot.press("a", *"swi", "enter")  # an alias finds silu
         assert [e.name for e in view.entries] == ["relu", "silu"]
-        await pilot.press("a", *"x*sigmoid(2*x)", "enter")
+        await typed(app, pilot, "a", "x*sigmoid(2*x)")
         assert view.entries[-1].name == "x*sigmoid(2*x)" and view.selected == 2
-        await pilot.press("a", *"x*sigmoid(", "enter")  # not a function: said, stays open
+        await typed(app, pilot, "a", "x*sigmoid(")  # not a function: said, stays open
         assert "was never closed" in str(app.screen.query_one("#error").content)
         await pilot.press("escape", "i")  # an expression's card: what is measured
         card = "\n".join(screen_lines(app))

@@ -3,7 +3,6 @@
 Textual is imported here only, inside the command, so no other command pays for it.
 """
 
-import shlex
 import sys
 from typing import Annotated, Any
 
@@ -115,4 +114,6 @@ def explore(
 
     if run(view) == EXIT_INTERRUPTED:
         raise typer.Exit(EXIT_INTERRUPTED)
+    import shlex
+
     emit([shlex.join(plot_command(view)) + "\n"], None)
