@@ -17,6 +17,7 @@ from clitools import fails, ok  # tests/ is on the path
 
 import actcli
 from actcli.cli.explore import plot_command
+from actcli.render.explorer import fit
 from actcli.render.view import View
 
 
@@ -226,7 +227,7 @@ def test_a_small_terminal_shows_chart_and_readout_and_a_resize_redraws():
     shown = {}
 
     async def script(app: Any, pilot: Any) -> None:
-        await pilot.press("1")
+        await pilot.press("1", "right", "right", "right")
         lines = screen_lines(app)
         assert len(lines) == 24 and "▞ sigmoid" in "\n".join(lines)
         assert sum(line.startswith(("▶ ", "  sigmoid", "  tanh", "  relu")) for line in lines) >= 3
@@ -234,9 +235,17 @@ def test_a_small_terminal_shows_chart_and_readout_and_a_resize_redraws():
         await pilot.pause()
         shown["chart"] = app.screen.chart_text
         assert len(shown["chart"].splitlines()[0]) == 90 and len(screen_lines(app)) == 40
+        await pilot.resize_terminal(60, 16)  # no side panel; numbers rounded to fit, not cut
+        await pilot.pause()
+        assert not app.screen.query_one("#side").display
+        row = next(line for line in screen_lines(app) if line.startswith("  tanh "))
+        t, x = actcli.get("tanh"), view.cursor
+        for token, y in zip(row.split()[1:], (t.value(x), t.grad(x), t.grad2(x)), strict=True):
+            assert token == fit(float(y), len(token))
         await pilot.press("q")
 
     run_app(view, script, size=(80, 24))
+    view.width, view.height = 90, 34  # the command of the 120x40 chart, compared above
     assert plotted(view) == shown["chart"] + "\n"
 
 

@@ -147,6 +147,10 @@ class ChartView(Widget):
 
     def show(self, ansi: str, canvas: Canvas | None = None) -> None:
         """A new chart, its text with ANSI colours (or a line saying why there is none)."""
+        if canvas is None:  # a message: wrapped to the width
+            import textwrap
+
+            ansi = "\n".join(textwrap.wrap(ansi, max(1, self.size.width))) or ansi
         self.strips = ansi_strips(ansi, self.rich_style)
         self.canvas = canvas if canvas is not None and canvas.ok else None
         self.col = None
@@ -308,22 +312,23 @@ class ExploreScreen(Screen[None]):
         Binding("left_square_bracket", "step(-1)", show=False),
         Binding("right_curly_bracket", "step(10)", show=False),
         Binding("left_curly_bracket", "step(-10)", show=False),
-        Binding("e,enter", "edit", "value"),
+        # The footer lists these in this order, and a narrow terminal cuts its end.
+        Binding("q", "quit", "quit"),
+        Binding("question_mark", "help", "help"),
         Binding("1", "toggle(1)", "f'"),
         Binding("2", "toggle(2)", "f''"),
-        Binding("0", "toggle(0)", "f", show=False),
+        Binding("e,enter", "edit", "value"),
+        Binding("a", "add", "add"),
+        Binding("x,delete", "remove", "remove"),
+        Binding("i", "info", "info"),
         Binding("plus,equals_sign", "zoom(0.5)", "zoom"),
+        Binding("d", "dialect", "dialect"),
+        Binding("s", "shade", "shade"),
+        Binding("0", "toggle(0)", "f", show=False),
         Binding("minus", "zoom(2)", show=False),
         Binding("less_than_sign,comma", "pan(-0.25)", show=False),
         Binding("greater_than_sign,full_stop", "pan(0.25)", show=False),
         Binding("r", "home", show=False),
-        Binding("a", "add", "add"),
-        Binding("x,delete", "remove", "remove"),
-        Binding("i", "info", "info"),
-        Binding("d", "dialect", "dialect"),
-        Binding("s", "shade", "shade"),
-        Binding("question_mark", "help", "help"),
-        Binding("q", "quit", "quit"),
     ]
 
     def __init__(self, view: View) -> None:
@@ -343,6 +348,10 @@ class ExploreScreen(Screen[None]):
 
     def on_mount(self) -> None:
         self.show_state()
+
+    def on_resize(self) -> None:
+        # Below 70 columns the side panel would leave the chart too little room.
+        self.query_one("#side").display = self.size.width >= 70
 
     # --- drawing ------------------------------------------------------------------------
 
@@ -397,8 +406,8 @@ class ExploreScreen(Screen[None]):
         rows = v.readout()
         head = f"x = {v.cursor!r}"
         wanted = max(len(head) - 2, *(len(label) for label, *_ in rows))
-        name_width = max(MIN_NAME, min(wanted, width - 3 - 3 * (num + 1)))
-        out = Text()
+        name_width = max(8, min(wanted, width - 3 - 3 * (num + 1)))
+        out = Text(no_wrap=True, overflow="crop")  # only a long x's header can reach the edge
         out.append(f"{head:<{name_width + 2}} ", style="bold")
         for name in ("f(x)", "f'(x)", "f''(x)"):
             out.append(f" {name:>{num}}", style="bold")
