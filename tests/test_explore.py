@@ -142,6 +142,15 @@ def test_the_plot_command_keeps_range_dialect_shading_and_every_digit():
     assert plotted(v) == c.text + "\n"
 
 
+def test_after_a_chart_that_did_not_fit_the_command_leaves_the_size_to_the_terminal():
+    from actcli.render.charts import PlotError
+
+    v = View.of(["sigmoid", "tanh", "relu", "gelu", "elu", "silu"])
+    with pytest.raises(PlotError, match="too small"):
+        v.chart(20, 5)
+    assert "--width" not in plot_command(v) and "--height" not in plot_command(v)
+
+
 # --- the app, driven by keys ---------------------------------------------------------------
 
 

@@ -9,6 +9,7 @@ from typing import Annotated, Any
 import typer
 
 from actcli.cli.app import (
+    EXIT_FAILURE,
     EXIT_INTERRUPTED,
     EXIT_USAGE,
     Dialect,
@@ -50,16 +51,15 @@ def plot_command(view: Any) -> list[str]:
     opts: list[str] = []
     if 0 not in orders:
         opts.append("--only-deriv")
-    if ks == [1] and 0 in orders:
-        opts.append("--deriv")
-    elif ks and ks != [1]:
+    if ks == [1]:
+        opts += ["--deriv"] if 0 in orders else []  # --only-deriv alone draws f'
+    else:
         for k in ks:
             opts += ["--order", str(k)]
-    elif ks == [1]:
-        pass  # --only-deriv alone draws f'
     if (view.start, view.stop) != PLOT_RANGE:
         opts += ["--range", repr(view.start), repr(view.stop)]
-    opts += ["--width", str(view.width), "--height", str(view.height)]
+    if view.width is not None and view.height is not None:  # None: no chart fitted the screen
+        opts += ["--width", str(view.width), "--height", str(view.height)]
     if view.shade:
         opts.append("--shade-vanishing" if view.threshold == VANISHING else f"--threshold={view.threshold!r}")
     if view.dialect:
@@ -112,8 +112,11 @@ def explore(
         )
     from actcli.render.explorer import run
 
-    if run(view) == EXIT_INTERRUPTED:
+    code = run(view)
+    if code == EXIT_INTERRUPTED:
         raise typer.Exit(EXIT_INTERRUPTED)
+    if code:  # the app failed, and Textual has said why: no command for a view not shown
+        raise typer.Exit(EXIT_FAILURE)
     import shlex
 
     emit([shlex.join(plot_command(view)) + "\n"], None)

@@ -363,6 +363,7 @@ class ExploreScreen(Screen[None]):
         w, h = widget.size
         self._plain = None
         if w < MIN_WIDTH or h < MIN_HEIGHT:
+            self.view.width = self.view.height = None
             widget.show(f"a {MIN_WIDTH}x{MIN_HEIGHT} chart does not fit here")
         else:
             try:

@@ -69,8 +69,8 @@ class View:
     cursor: float = 0.0
     selected: int = 0
     param: int = 0  # the selected parameter of the selected function
-    width: int = 80
-    height: int = 24
+    width: int | None = 80  # None: the last chart asked for did not fit
+    height: int | None = 24
     home: tuple[float, float] = (-6.0, 6.0)  # the range `r` goes back to
 
     @classmethod
@@ -250,6 +250,7 @@ class View:
 
     def chart(self, width: int, height: int, color: bool = True) -> Chart:
         """actcli's chart of this view, `width` x `height` characters (PlotError if too small)."""
+        self.width = self.height = None
         c = chart(
             self.acts,
             self.start,
