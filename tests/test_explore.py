@@ -210,6 +210,9 @@ def test_add_by_search_or_expression_remove_info_and_help():
     async def script(app: Any, pilot: Any) -> None:
         await pilot.press("a", *"swi", "enter")  # an alias finds silu
         assert [e.name for e in view.entries] == ["relu", "silu"]
+        await typed(app, pilot, "a", "log(x)")  # the chart's warnings, on the message line
+        assert any("log(x): left out" in line for line in screen_lines(app))
+        await pilot.press("x")
         await typed(app, pilot, "a", "x*sigmoid(2*x)")
         assert view.entries[-1].name == "x*sigmoid(2*x)" and view.selected == 2
         await typed(app, pilot, "a", "x*sigmoid(")  # not a function: said, stays open

@@ -373,6 +373,8 @@ class ExploreScreen(Screen[None]):
             else:
                 self._plain = ANSI.sub("", c.text)
                 widget.show(c.text, Canvas(self._plain))
+                if c.warnings and not self.message.plain:  # what `plot` says on stderr
+                    self.say("; ".join(c.warnings))
         self.show_cursor()
         self.show_state()
 
