@@ -37,6 +37,8 @@ def test_plot_in_a_pipe_is_80_by_24():
         (["--only-deriv"], (1,)),
         (["--only-deriv", "--order", "2"], (2,)),
         (["--order", "1"], (0, 1)),
+        (["--order", "2", "--order", "1"], (0, 1, 2)),  # both derivatives, in order
+        (["--only-deriv", "--order", "1", "--order", "2"], (1, 2)),
     ],
 )
 def test_plot_orders(flags, orders):

@@ -95,7 +95,7 @@ def _loaded_after(argv: list[str], env: dict[str, str]) -> tuple[str, list[str]]
         f"sys.argv = ['actcli', *{argv!r}]\n"
         "try:\n    runpy.run_module('actcli', run_name='__main__')\n"
         "except SystemExit:\n    pass\n"
-        "heavy = sorted(m for m in ('numpy', 'rich', 'plotext', 'scipy') if m in sys.modules)\n"
+        "heavy = sorted(m for m in ('numpy', 'rich', 'plotext', 'scipy', 'textual') if m in sys.modules)\n"
         "sys.stderr.write('HEAVY=' + ','.join(heavy))\n"
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
@@ -111,7 +111,9 @@ def test_a_tab_press_imports_nothing_heavy_not_even_numpy() -> None:
     assert heavy == [""]
 
 
-@pytest.mark.parametrize("argv", [["--help"], ["grad", "--help"], ["plot", "--help"], ["table", "--help"]])
+@pytest.mark.parametrize(
+    "argv", [["--help"], ["grad", "--help"], ["plot", "--help"], ["table", "--help"], ["explore", "--help"]]
+)
 def test_help_imports_nothing_heavy_not_even_numpy(argv: list[str]) -> None:
     stdout, heavy = _loaded_after(argv, {})
     assert "Usage: actcli" in stdout

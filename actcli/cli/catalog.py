@@ -282,25 +282,9 @@ def info(
 
 def _expression_info(expr: Any, p: Any, fmt: str, no_color: bool) -> None:
     """`info EXPR`: the parsed expression and what `probe` measures (see io's docstring)."""
-    from actcli.core.analysis import max_slope_where, vanishing_claim
     from actcli.render import tables
 
-    record = {
-        "function": expr.text,
-        "formula": expr.formula,
-        "params": {},
-        "kinks": [float(k) for k in expr.kinks],
-        "output_range": f"[{p.lo:.6g}, {p.hi:.6g}]",
-        "f0": p.f0,
-        "odd": p.odd,
-        # read as analysis.verify reads a probe for a declared function
-        "zero_centered": bool(p.f0 == 0 and p.odd),
-        "monotonic": p.monotonic,
-        "vanishing_gradient": vanishing_claim(p),
-        "dying_units": any(p.dead),
-        "max_slope": p.max_slope,
-        "max_slope_where": max_slope_where(expr, p),
-    }
+    record = records.expression_record(expr, p)
     if fmt == "table":
         caption = "measured on x in [-100, 100], and out to |x| = 1e300"
         with stdout_guard():

@@ -109,14 +109,14 @@ def plot(
     ] = None,
     deriv: Annotated[bool, typer.Option("--deriv", help="Draw f' beside f.")] = False,
     order: Annotated[
-        int | None,
+        list[int] | None,
         typer.Option(
             "--order",
             min=1,
             max=2,
             metavar="1|2",
-            help="The derivative drawn: 1 (f', the default) or 2 (f''). Given alone it adds "
-            "that derivative to f, as --deriv does.",
+            help="The derivative drawn: 1 (f', the default) or 2 (f''); '--order 1 --order 2' "
+            "draws both. Given alone it adds the derivative to f, as --deriv does.",
             show_default=False,
         ),
     ] = None,
@@ -192,8 +192,8 @@ def plot(
     """
     if deriv and only_deriv:
         raise sources.InputError("choose --deriv (f and f') or --only-deriv (f'), not both", EXIT_USAGE)
-    k = order or 1
-    orders = (k,) if only_deriv else (0, k) if deriv or order is not None else (0,)
+    ks = tuple(sorted(set(order or [1])))
+    orders = ks if only_deriv else (0, *ks) if deriv or order else (0,)
     shade_at = threshold if threshold is not None else VANISHING if shade else None
     acts = [get_function(f, dialect) for f in funcs]
     draw(ctx, acts, span[0], span[1], orders, points=points, width=width, height=height,

@@ -89,6 +89,29 @@ def function_record(act: Activation) -> dict[str, Any]:
     return row
 
 
+def expression_record(expr: Any, p: Any) -> dict[str, Any]:
+    """`info EXPR`: the parsed expression and what `analysis.probe` measured (`p`), as there
+    is no declaration."""
+    from actcli.core.analysis import max_slope_where, vanishing_claim
+
+    return {
+        "function": expr.text,
+        "formula": expr.formula,
+        "params": {},
+        "kinks": [float(k) for k in expr.kinks],
+        "output_range": f"[{p.lo:.6g}, {p.hi:.6g}]",
+        "f0": p.f0,
+        "odd": p.odd,
+        # read as analysis.verify reads a probe for a declared function
+        "zero_centered": bool(p.f0 == 0 and p.odd),
+        "monotonic": p.monotonic,
+        "vanishing_gradient": vanishing_claim(p),
+        "dying_units": any(p.dead),
+        "max_slope": p.max_slope,
+        "max_slope_where": max_slope_where(expr, p),
+    }
+
+
 def list_record(act: Activation) -> dict[str, Any]:
     """Name, aliases and parameters at their defaults."""
     return {"name": act.name, "aliases": list(act.decl.aliases), "params": dict(act.params)}
