@@ -181,6 +181,45 @@ def test_a_table_never_cuts_a_number_at_any_width():
         assert "0.52497918747894" in out or re.search(r"rounded to \d+ digits", out), (width, out)
 
 
+@pytest.mark.parametrize("width", [60, 80, 100])
+def test_a_wide_comparison_stacks_tables_and_keeps_x_headers_and_digits(width):
+    """compare of four functions at 80 columns dropped x, cut values to '0.41…' and headed two
+    columns 'sigmoid…' while the caption promised 6 digits."""
+    out = ok("compare", "sigmoid", "tanh", "relu", "gelu", "--table", "--", "-1", "0", "1",
+             env={"COLUMNS": str(width)})  # fmt: skip
+    assert "…" not in out and all(len(line) <= width for line in out.splitlines())
+    for f in ("sigmoid", "tanh", "relu", "gelu"):
+        assert f"{f}(x)" in out and f"{f}'(x)" in out
+    tables = out.count("─\n") or out.count("─ \n")
+    heads = [line.split() for line in out.splitlines() if line.strip().startswith("x ")]
+    assert len(heads) == tables and all(h[0] == "x" for h in heads)  # x heads every table
+    digits = re.search(r"rounded to (\d+) digits", out)
+    want = float(np.tanh(1.0))
+    shown = repr(want) if digits is None else f"{want:.{digits.group(1)}g}"
+    assert shown in out
+
+
+def test_a_table_too_narrow_for_one_column_says_so_in_one_line():
+    r = run("compare", "sigmoid", "tanh", "--table", "--", "-1", "0.3", env={"COLUMNS": "20"})
+    assert r.exit_code == 1 and r.stdout == ""
+    assert r.stderr == (
+        "actcli compare: the terminal is 20 columns wide, too narrow for this table; "
+        "widen it, or write --tsv, --csv or --json\n"
+    )
+
+
+def test_the_summary_table_keeps_every_column_on_a_narrow_terminal():
+    """At 60 columns rich dropped f'(x) and notes; now each function is a block of lines."""
+    out = ok("table", "sigmoid", "relu", "--table", env={"COLUMNS": "60"})
+    assert "…" not in out and all(len(line) <= 60 for line in out.splitlines())
+    for label in ("function", "output range", "f'(x)", "zero-centred", "vanishing gradient",
+                  "dying units", "notes"):  # fmt: skip
+        assert out.count(label) == 2, label
+    assert "get no gradient" in out  # the end of relu's note
+    wide = ok("table", "sigmoid", "relu", "--table", env={"COLUMNS": "120"})
+    assert wide.count("function") == 1  # one table when it fits
+
+
 def test_table_caps_rows_on_a_terminal():
     out = ok("eval", "relu", "--table", "--range", "0", "1", "-n", "5000")
     assert "1000 of 5000 points shown" in out

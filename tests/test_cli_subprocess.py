@@ -189,7 +189,8 @@ def test_an_ascii_only_stream_gets_ascii_not_a_traceback(args):
     """PYTHONIOENCODING=ascii was a UnicodeEncodeError traceback (sigma in a formula, the
     chart's braille). Look-alikes instead, and tables keep their columns aligned."""
     r = subprocess.run(
-        [*ACTCLI, *args], capture_output=True, env={**ENV, "PYTHONIOENCODING": "ascii"}, timeout=60
+        [*ACTCLI, *args], capture_output=True, timeout=60,
+        env={**ENV, "PYTHONIOENCODING": "ascii", "COLUMNS": "150"},
     )
     out, err = r.stdout.decode("ascii"), r.stderr.decode("ascii")  # raises if not ASCII
     assert r.returncode == (2 if "sigmod" in args else 0), err

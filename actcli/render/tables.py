@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from actcli.io.records import MISSING, cell
+from actcli.io.sources import InputError
 from actcli.io.stream import Points
 from actcli.io.writers import number_strings, with_intervals
 
@@ -171,9 +172,14 @@ def _fit(
     headers: list[str],
     width: int,
     finish: Callable[[list[list[str]], Callable[[np.ndarray], list[str]]], list[list[str]]],
-) -> tuple[list[list[str]], int | None]:
-    """Columns as text: every digit if the table fits in `width`, else fewer digits.
-    `finish(text, fmt)` completes the cells (intervals at kinks) before they are measured."""
+) -> tuple[list[list[str]], int | None, list[list[int]]]:
+    """Columns as text, the digits they were rounded to (None: every digit), and the tables
+    to draw them in (lists of column indexes, x = 0 first in each). In order of preference:
+    one table with every digit; one table with 12, 9 or 6 digits; tables stacked under each
+    other, each x and the columns that fit beside it, with every digit, then fewer. None of
+    those fitting in `width`: TooNarrow. `finish(text, fmt)` completes the cells (intervals at
+    kinks) before they are measured."""
+    texts = []
     for digits in (None, 12, 9, 6):
 
         def fmt(a: np.ndarray, d: int | None = digits) -> list[str]:
@@ -182,12 +188,28 @@ def _fit(
         text = finish([fmt(c) for c in cols], fmt)
         # SIMPLE_HEAD pads each column with a space either side and draws an edge character
         # before each column and after the last: 3 per column, and 1 more.
-        need = 1 + sum(
-            max(len(h), *(len(t) for t in col)) + 3 for h, col in zip(headers, text, strict=True)
-        )
-        if need <= width:
-            break
-    return text, digits
+        need = [max(len(h), *(len(t) for t in col)) + 3 for h, col in zip(headers, text, strict=True)]
+        if 1 + sum(need) <= width:
+            return text, digits, [list(range(len(cols)))]
+        texts.append((text, digits, need))
+    for text, digits, need in texts:
+        if 1 + need[0] + max(need[1:]) <= width:
+            groups, used = [[0]], 1 + need[0]
+            for i in range(1, len(cols)):
+                if len(groups[-1]) > 1 and used + need[i] > width:
+                    groups.append([0])
+                    used = 1 + need[0]
+                groups[-1].append(i)
+                used += need[i]
+            return text, digits, groups
+    raise TooNarrow(
+        f"the terminal is {width} columns wide, too narrow for this table; "
+        "widen it, or write --tsv, --csv or --json"
+    )
+
+
+class TooNarrow(InputError):
+    """No table of the points fits the terminal, even one column beside x at 6 digits."""
 
 
 def points_table(p: Points, no_color: bool = False, total: int | None = None) -> None:
@@ -195,7 +217,8 @@ def points_table(p: Points, no_color: bool = False, total: int | None = None) ->
 
     `total`: how many points there are, when `p` holds only the first ones.
     Numbers are shown with every digit (as in JSON and TSV) when the table fits the terminal,
-    else rounded, which the caption says.
+    else rounded, which the caption says; columns that do not fit beside each other go into
+    tables stacked under the first, each with its x column (see `_fit`).
     """
     from rich import box
     from rich.table import Table
@@ -204,7 +227,7 @@ def points_table(p: Points, no_color: bool = False, total: int | None = None) ->
     out = console(no_color)
     n = p.x.size if total is None else total
     shown = min(n, ROW_LIMIT)
-    headers = [s.label + _SUFFIX[key] for s in p.series for key, _ in s.columns]
+    headers = ["x"] + [s.label + _SUFFIX[key] for s in p.series for key, _ in s.columns]
     arrays = [p.x[:shown]] + [v[:shown] for s in p.series for _, v in s.columns]
     keys = [(s, k) for s in p.series for k, _ in s.columns]
 
@@ -213,7 +236,7 @@ def points_table(p: Points, no_color: bool = False, total: int | None = None) ->
             text[i] = with_intervals(text[i], s, k, fmt, 0, shown)
         return text
 
-    text, digits = _fit(arrays, ["x", *headers], out.width, intervals)
+    text, digits, groups = _fit(arrays, headers, out.width, intervals)
     notes = []
     if shown < n:
         notes.append(f"{shown} of {n} points shown")
@@ -224,13 +247,15 @@ def points_table(p: Points, no_color: bool = False, total: int | None = None) ->
         if notes
         else None
     )
-    table = Table(box=box.SIMPLE_HEAD, caption=caption, header_style="bold")
-    table.add_column("x", justify="right", style="cyan", no_wrap=True)
-    for h in headers:
-        table.add_column(Text(h), justify="right", no_wrap=True)
-    for row in zip(*text, strict=True):
-        table.add_row(*(Text(c) for c in row))
-    out.print(table)
+    for k, group in enumerate(groups):
+        last = k == len(groups) - 1
+        table = Table(box=box.SIMPLE_HEAD, caption=caption if last else None, header_style="bold")
+        table.add_column("x", justify="right", style="cyan", no_wrap=True)
+        for i in group[1:]:
+            table.add_column(Text(headers[i]), justify="right", no_wrap=True)
+        for row in zip(*(text[i] for i in group), strict=True):
+            table.add_row(*(Text(c) for c in row))
+        out.print(table)
 
 
 def records_table(
@@ -239,11 +264,34 @@ def records_table(
     no_color: bool = False,
     title: str | None = None,
 ) -> None:
-    """One row per record; `columns` are (key, header) pairs. yes/no cells are coloured."""
+    """One row per record; `columns` are (key, header) pairs. yes/no cells are coloured.
+    Where the columns cannot all fit with their longest words whole, each record is drawn as
+    a block of 'header  value' lines instead (rich would drop the columns that do not fit)."""
     from rich import box
     from rich.table import Table
     from rich.text import Text
 
+    out = console(no_color)
+    nowrap = [i < 2 or key in _STYLES for i, (key, _) in enumerate(columns)]
+    need = 1 + sum(
+        3 + max((len(t) if whole else max(map(len, t.split()), default=0))
+                for t in [header.replace("\n", " "), *(cell(r[key]) for r in rows)])
+        for (key, header), whole in zip(columns, nowrap, strict=True)
+    )  # fmt: skip
+    if need > out.width:
+        if title:
+            out.print(Text(title, style="bold"))
+        for r in rows:
+            block = Table(box=box.SIMPLE, show_header=False, padding=(0, 1))
+            block.add_column(style="bold", no_wrap=True)
+            block.add_column()
+            for i, (key, header) in enumerate(columns):
+                text = cell(r[key])
+                style = "bold cyan" if i == 0 else _style(key, text)
+                name = header.replace("-\n", "-").replace("\n", " ")
+                block.add_row(Text(name), Text(text, style=style))
+            out.print(block)
+        return
     table = Table(box=box.SIMPLE_HEAD, header_style="bold", title=title, show_lines=True)
     for i, (key, header) in enumerate(columns):
         table.add_column(
@@ -258,7 +306,7 @@ def records_table(
             text = cell(r[key])
             cells.append(Text(text, style=_style(key, text)))
         table.add_row(*cells)
-    console(no_color).print(table)
+    out.print(table)
 
 
 def verify_table(
