@@ -16,13 +16,16 @@ from actcli.core.kernels import native
 from actcli.core.numerics import (
     REDUCE_MAX,
     SIN2_MAX,
+    TAIL_Z,
     d2sigmoid,
     dsigmoid,
     dsigmoid_dd,
     erfcx,
     exp_neg_abs,
+    exp_up,
     mul,
     prod_err,
+    redo_tails,
     reduce_pi,
     scaled,
     sech2,
@@ -53,6 +56,8 @@ SELU_SCALE = 1.0507009873554804934193349852946
 GELU_K0 = 0.7978845608028654  # sqrt(2/pi)
 GELU_K1 = 0.044715
 QUICK_GELU_C = 1.702
+GELU_TAIL = 37.0  # e^(−x²/2) < 1e-297 beyond: redone scaled
+GELU_TANH_TAIL = 20.9  # 2u(x) < −684 below −20.9: redone scaled
 
 _DYING_NOTE = "units whose input stays on the flat side get no gradient"
 
@@ -274,6 +279,9 @@ def _elu_grad(x, out, alpha, scale=1.0, positive=None):
         if positive != 1.0:
             m *= positive
         out += m
+    if alpha * scale != 1.0:
+        # In the deep tail e^x has lost bits that a large α·λ would show.
+        out = redo_tails(out, x, lambda i: exp_up(x[i]) * alpha * scale)
     return out
 
 
@@ -328,15 +336,17 @@ class SELU:
 
 
 def _celu_parts(x, alpha):
-    """(α·expm1(x/α), exp(x/α)) for x <= 0, with x/α carried as q + r (exact remainder)."""
+    """(α·expm1(x/α), exp(x/α), exp(x/α)/α) for x <= 0, with x/α carried as q + r (exact
+    remainder)."""
     xn = np.clip(x, -800.0 * alpha, 0.0)
     q = xn / alpha
-    if alpha == 1.0:
-        return np.expm1(q), np.exp(q)
     p, e = two_prod(q, alpha)
     r = ((xn - p) - e) / alpha
     ex = np.exp(q)
-    return alpha * (np.expm1(q) + ex * r), ex + ex * r
+    # In the deep tail (q < −690) e^q has lost bits that a small α would show in f''.
+    grad = redo_tails(ex + ex * r, q, lambda i: exp_up(q[i], r[i]))
+    grad2 = redo_tails(grad / alpha, q, lambda i: exp_up(q[i], r[i]) / alpha)
+    return alpha * (np.expm1(q) + ex * r), grad, grad2
 
 
 @activation(
@@ -367,25 +377,30 @@ class CELU:
     def grad2(x, out, alpha):
         if alpha == 1.0:
             return _elu_grad(x, out, 1.0, positive=0.0)
-        return where(x > 0, 0.0, _celu_parts(x, alpha)[1] / alpha)
+        return where(x > 0, 0.0, _celu_parts(x, alpha)[2])
 
 
 # --- Gaussian error linear units -----------------------------------------------------------
 
 
-def _gelu_parts(x):
+def _gelu_parts(x, up=False):
     """(x clamped, Φ(x), φ(x), x² as hi, lo), each to about 1 ULP in both tails.
 
     With t = |x|/√2 carried as hi + lo: the tail ½·erfc(t) = ½·erfcx(t)·e^(−x²/2), with x²
-    also carried as hi + lo, is Φ(x) for x < 0 and 1 − Φ(x) for x >= 0.
+    also carried as hi + lo, is Φ(x) for x < 0 and 1 − Φ(x) for x >= 0. With `up`, for
+    |x| > GELU_TAIL only: e^(−x²/2), so Φ(x < 0) and φ, come times 2^TAIL_SHIFT (exp_up).
     """
     xc = np.clip(x, -39.0, 39.0)  # beyond, Φ and φ have under- or overflowed to 0 or 1
     sh, sl = two_prod(xc, xc)
     gauss = np.multiply(sh, -0.5)
-    np.exp(gauss, out=gauss)
-    phi = np.multiply(sl, -0.5)
-    phi += 1.0
-    gauss *= phi  # e^(−x²/2)
+    if up:
+        gauss = exp_up(gauss, sl * -0.5)
+        phi = np.empty_like(gauss)
+    else:
+        np.exp(gauss, out=gauss)
+        phi = np.multiply(sl, -0.5)
+        phi += 1.0
+        gauss *= phi  # e^(−x²/2)
     np.multiply(gauss, _INV_SQRT_2PI, out=phi)
     a = np.abs(xc)
     th, tl = two_prod(a, _SQRT1_2[0])
@@ -416,22 +431,37 @@ def _gelu_parts(x):
     max_slope=1.1289041451851547,
 )
 class GELU:
+    # Beyond |x| = GELU_TAIL, e^(−x²/2) is below 1e-300: those few points are redone with
+    # _gelu_parts(up=True) and scaled back once (numerics.redo_tails).
     @_in_blocks
     def value(x, out):
+        def tail(i):
+            xc, big_phi, _, _, _ = _gelu_parts(x[i], up=True)
+            return xc * big_phi
+
         xc, big_phi, _, _, _ = _gelu_parts(x)
-        return np.multiply(np.maximum(x, -39.0, out=out), big_phi, out=out)
+        y = np.multiply(np.maximum(x, -39.0, out=out), big_phi, out=out)
+        return redo_tails(y, xc, tail, -GELU_TAIL)
 
     @_in_blocks
     def grad(x, out):
+        def tail(i):
+            xc, big_phi, phi, _, _ = _gelu_parts(x[i], up=True)
+            return big_phi + xc * phi
+
         xc, big_phi, phi, _, _ = _gelu_parts(x)
         y = big_phi + xc * phi
-        return taylor(y, xc, 0.0, "gelu'")
+        return redo_tails(taylor(y, xc, 0.0, "gelu'"), xc, tail, -GELU_TAIL)
 
     @_in_blocks
     def grad2(x, out):
+        def tail(i):
+            _, _, phi, sh, sl = _gelu_parts(x[i], up=True)
+            return phi * ((2.0 - sh) - sl)
+
         xc, _, phi, sh, sl = _gelu_parts(x)
         y = phi * ((2.0 - sh) - sl)
-        return taylor(y, xc, 0.0, "gelu''")
+        return redo_tails(taylor(y, xc, 0.0, "gelu''"), xc, tail, -GELU_TAIL, GELU_TAIL)
 
 
 def _gelu_tanh_u(x):
@@ -512,7 +542,8 @@ class GELUTanh:
         ul *= 2.0
         out = sigmoid_dd(uh, ul, out)
         # Above 30, σ(2u) is 1 exactly: multiplying by x clamped below only gives x itself.
-        return np.multiply(out, np.maximum(x, -30.0, out=uh), out=out)
+        out = np.multiply(out, np.maximum(x, -30.0, out=uh), out=out)
+        return redo_tails(out, x, lambda i: _gelu_tanh_tail(x[i], 0), -GELU_TANH_TAIL)
 
     def grad(x, out):
         # One exp, e = e^(−|z|) for z = 2u = zh + zl, D = 1 + e: f' = σ(z) + 2x·u'·σ'(z)
@@ -548,7 +579,8 @@ class GELUTanh:
         n += c
         d *= d
         n /= d
-        return taylor(n, xc, 0.0, "gelu_tanh'")
+        n = taylor(n, xc, 0.0, "gelu_tanh'")
+        return redo_tails(n, x, lambda i: _gelu_tanh_tail(x[i], 1), -GELU_TANH_TAIL)
 
     def grad2(x, out):
         # f'' = σ'(2u)·(4u' + 2x·u'' − 4x·u'²·tanh u), with one exp, e = e^(−|zh|) for
@@ -583,7 +615,22 @@ class GELUTanh:
         du += th
         du -= c
         d *= du
-        return taylor(d, xc, 0.0, "gelu_tanh''")
+        d = taylor(d, xc, 0.0, "gelu_tanh''")
+        return redo_tails(d, x, lambda i: _gelu_tanh_tail(x[i], 2), -GELU_TANH_TAIL, GELU_TANH_TAIL)
+
+
+def _gelu_tanh_tail(x, order):
+    """f, f' or f'' times 2^TAIL_SHIFT for |x| > GELU_TANH_TAIL (f and f' for x < 0 only),
+    where σ(2u) = σ'(2u) = e^(−|2u|) = E/2^TAIL_SHIFT and tanh u = sign(x): x·E,
+    E·(1 + 2x·u'), E·(4u' + 2x·u'' − 4x·u'²·sign(x))."""
+    xc, uh, ul = _gelu_tanh_u(x)
+    e = exp_up(-2.0 * np.abs(uh), -2.0 * np.copysign(1.0, uh) * ul)
+    if order == 0:
+        return xc * e
+    du = GELU_K0 * (1.0 + 3.0 * GELU_K1 * (xc * xc))
+    if order == 1:
+        return e * (1.0 + 2.0 * xc * du)
+    return e * (4.0 * du + 2.0 * xc * (6.0 * GELU_K0 * GELU_K1 * xc) - 4.0 * np.abs(xc) * (du * du))
 
 
 # --- sigmoid-weighted units ----------------------------------------------------------------
@@ -598,11 +645,40 @@ def _silu_z(x, beta):
 
 
 def _silu_value(x, out, beta):
-    _, zh, zl, lim = _silu_z(x, beta)
+    xc, zh, zl, lim = _silu_z(x, beta)
     # Above lim, σ is 1 exactly, so multiplying by x clamped below only gives x itself.
     out = sigmoid_dd(zh, zl, out)
     out *= np.maximum(x, -lim)
-    return out
+    # In the deep tail σ(z) = e^z (1 + e^z is 1): f = x·e^z.
+    return redo_tails(out, zh, lambda i: xc[i] * _exp_up_at(zh, zl, i))
+
+
+def _exp_up_at(zh, zl, i):
+    """exp_up(z) at the indices i of z = zh + zl (zl None or an array)."""
+    return exp_up(zh[i], None if zl is None else zl[i])
+
+
+def _exp_up_abs(zh, zl, i):
+    """exp_up(−|z|) at the indices i of z = zh + zl (zl None or an array)."""
+    h = zh[i]
+    return exp_up(-np.abs(h), None if zl is None else -np.copysign(1.0, h) * zl[i])
+
+
+def _two_minus_abs(zh, zl, i):
+    """2 − |z| at the indices i of z = zh + zl."""
+    h = zh[i]
+    w = 2.0 - np.abs(h)
+    if zl is not None:
+        w -= np.copysign(1.0, h) * zl[i]
+    return w
+
+
+def _plus_z(c, zh, zl, i):
+    """c + z at the indices i of z = zh + zl, zl added last (it is tiny beside c + zh)."""
+    w = zh[i] + c
+    if zl is not None:
+        w += zl[i]
+    return w
 
 
 def _silu_grad(x, out, beta):
@@ -632,7 +708,9 @@ def _silu_grad(x, out, beta):
     e += 1.0
     e *= e
     n /= e
-    return taylor(n, zh, zl, "silu'")
+    n = taylor(n, zh, zl, "silu'")
+    # In the deep tail f' = e^z·(1 + z).
+    return redo_tails(n, zh, lambda i: _exp_up_at(zh, zl, i) * _plus_z(1.0, zh, zl, i))
 
 
 def _silu_grad2(x, out, beta):
@@ -660,7 +738,9 @@ def _silu_grad2(x, out, beta):
     out = taylor(d, zh, zl, "silu''")
     if beta != 1.0:
         out *= beta
-    return out
+    # In both deep tails f'' = β·e^(−|z|)·(2 − |z|).
+    return redo_tails(out, zh, lambda i: _exp_up_abs(zh, zl, i) * _two_minus_abs(zh, zl, i) * beta,
+                      TAIL_Z, -TAIL_Z)
 
 
 @activation(
@@ -735,7 +815,9 @@ class Softplus:
         # log1p(e^−|z|) has derivative −σ(−|z|) in |z|: correct for the low part of z.
         a = np.abs(zh)
         tail = np.log1p(exp_neg_abs(zh)) - sigmoid(-a) * np.sign(zh) * zl
-        return np.add(np.maximum(x, 0.0), tail / beta, out=out)
+        out = np.add(np.maximum(x, 0.0), tail / beta, out=out)
+        # In the deep tail log1p(e^z) = e^z, and e^z/β may be far above e^z.
+        return redo_tails(out, zh, lambda i: _exp_up_at(zh, zl, i) / beta)
 
     def grad(x, out, beta):
         zh, zl = scaled(np.clip(x, -800.0 / beta, 800.0 / beta), beta)
@@ -746,6 +828,8 @@ class Softplus:
         out = dsigmoid_dd(zh, zl, out)
         if beta != 1.0:
             out *= beta
+            # In the deep tails σ'(z) = e^(−|z|), and β·e^(−|z|) may be far above it.
+            out = redo_tails(out, zh, lambda i: _exp_up_abs(zh, zl, i) * beta, TAIL_Z, -TAIL_Z)
         return out
 
 
@@ -772,7 +856,8 @@ class Mish:
         n, _, d, _, _ = _mish_t(xm, w, out)
         n /= d
         n *= xm
-        return n
+        # In the deep tail t = w = e^x: f = x·e^x, f' = e^x·(1 + x), f'' = e^x·(2 + x).
+        return redo_tails(n, xm, lambda i: exp_up(xm[i]) * xm[i])
 
     def grad(x, out):
         xc = np.clip(x, -800.0, 800.0)
@@ -788,7 +873,8 @@ class Mish:
         n += q
         d *= d
         n /= d
-        return taylor(n, xc, 0.0, "mish'")
+        n = taylor(n, xc, 0.0, "mish'")
+        return redo_tails(n, xc, lambda i: exp_up(xc[i]) * (xc[i] + 1.0))
 
     def grad2(x, out):
         # f'' = t'·(2 + x(σ(−x) − 2tσ)), t' = (1 − t²)σ = 4q(1 + w)·max(m, w)/D² and
@@ -812,7 +898,15 @@ class Mish:
         q *= 4.0
         d *= d
         q /= d
-        return taylor(np.multiply(q, a, out=out), xc, 0.0, "mish''")
+        y = taylor(np.multiply(q, a, out=out), xc, 0.0, "mish''")
+        return redo_tails(y, xc, lambda i: _mish_grad2_tail(xc[i]), TAIL_Z, -TAIL_Z / 2)
+
+
+def _mish_grad2_tail(x):
+    """mish''(x)·2^TAIL_SHIFT in the deep tails: e^x·(2 + x) for x < 0; for x > 0, with
+    w = e^(−x), 1 − t² = 4w², σ = 1 and σ(−x) − 2tσ = −2: 8·e^(−2x)·(1 − x)."""
+    return np.where(x < 0, exp_up(np.minimum(x, 0.0)) * (x + 2.0),
+                    exp_up(np.minimum(-2.0 * x, 0.0)) * (8.0 * (1.0 - x)))
 
 
 def _mish_t(xc, w, out):

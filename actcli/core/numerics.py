@@ -98,6 +98,54 @@ def where(cond: np.ndarray, a: np.ndarray | float, b: np.ndarray | float) -> np.
     return np.where(cond, a, b).astype(np.float64, copy=False)
 
 
+# --- the deep tails ---------------------------------------------------------------------------
+# Below e^-690 (about 1e-300), e^z has few or no bits left (subnormal, or 0 past e^-745), yet
+# results built on it, such as gelu''(−37.7) = φ(x)·(2 − x²), are normal numbers or larger
+# subnormals. There, kernels redo the few points with e^z·2^TAIL_SHIFT, a normal number, and
+# scale back at the very end with np.ldexp: one rounding, to the subnormal spacing if need be.
+
+TAIL_Z = -690.0  # e^z below this is redone scaled
+TAIL_SHIFT = 600  # e^(−800)·2^600 is about 1e-167: normal with room to spare
+_LN2 = (0.6931471803691238, 1.9082149292705877e-10)  # hi with 32 bits: k·hi is exact
+
+
+def exp_up(zh: np.ndarray, zl: np.ndarray | float | None = None) -> np.ndarray:
+    """e^(zh + zl)·2^TAIL_SHIFT, normal for zh >= −1100, to about 1 ULP: a new array.
+
+    zh + k·ln2 is carried as t + d by two_sum (the k·ln2 part in two pieces), and
+    e^(t + d) = e^t + e^t·expm1(d): d is near 1e-7, too big for 1 + d.
+    """
+    t, d = two_sum(np.maximum(zh, -1100.0), TAIL_SHIFT * _LN2[0])  # e^(−1100)·2^600 is 0 too
+    d += TAIL_SHIFT * _LN2[1]
+    if zl is not None:
+        d += zl
+    y = np.exp(t)
+    return y + y * np.expm1(d)
+
+
+def unscale(y: np.ndarray) -> np.ndarray:
+    """y·2^−TAIL_SHIFT, rounded once (to the subnormal spacing below 2.2e-308)."""
+    return np.ldexp(y, -TAIL_SHIFT)
+
+
+def redo_tails(
+    y: np.ndarray, z: np.ndarray, form, below: float = TAIL_Z, above: float = np.inf
+) -> np.ndarray:
+    """y with y[i] = unscale(form(i)) wherever z[i] < below or z[i] > above: form gets the
+    indices and returns the result there times 2^TAIL_SHIFT (built on exp_up). One min()
+    (and max()) when there are none."""
+    # nan is not >= or <=: such a chunk takes the masks, which skip nan
+    if np.min(z) >= below and (above == np.inf or np.max(z) <= above):
+        return y
+    mask = z < below
+    if above != np.inf:
+        mask |= z > above
+    idx = np.flatnonzero(mask)
+    if idx.size:
+        y.put(idx, unscale(form(idx)))
+    return y
+
+
 # --- the logistic family -------------------------------------------------------------------
 # e = exp(-|z|) never overflows; every form below is a ratio of positive terms in e.
 # Each takes an optional `out` and works in place: chunks stay in cache, no temporaries pile up.
