@@ -10,11 +10,12 @@ Not here on purpose: softmax, GLU and SwiGLU are not functions of one number.
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 
-from actcli.core.kernels import native
+from actcli.core.kernels import native, ties_up
 from actcli.core.numerics import (
-    REDUCE_MAX,
     SIN2_MAX,
     TAIL_Z,
     d2sigmoid,
@@ -29,6 +30,7 @@ from actcli.core.numerics import (
     reduce_pi,
     scaled,
     sech2,
+    sech2_up,
     sigmoid,
     sigmoid_dd,
     sin2,
@@ -39,6 +41,7 @@ from actcli.core.numerics import (
     two_sum,
     where,
 )
+from actcli.core.reduction import mod_pi
 from actcli.core.registry import Interval, Param, activation
 
 inf = np.inf
@@ -48,6 +51,7 @@ _SPLIT = 134217729.0  # 2**27 + 1, Dekker's splitter (as in numerics)
 # Double-double constants: hi + lo, each hi the double nearest the true value.
 _SQRT1_2 = (0.7071067811865476, -4.833646656726457e-17)
 _PI4 = (0.7853981633974483, 3.061616997868383e-17)
+_PI2 = (1.5707963267948966, 6.123233995736766e-17)
 _INV_SQRT_2PI = 0.3989422804014327
 # SELU's constants as PyTorch writes them (Klambauer et al. 2017).
 SELU_ALPHA = 1.6732632423543772848170429916717
@@ -149,7 +153,8 @@ class Tanh:
         out = sech2(x, out)
         out *= np.tanh(x)
         out *= -2.0
-        return out
+        # Beyond |x| = 345, −2·tanh·sech² from the scaled sech² (one rounding, not two).
+        return redo_tails(out, x, lambda i: np.sign(x[i]) * -2.0 * sech2_up(x[i]), -345.0, 345.0)
 
 
 @activation(
@@ -367,7 +372,8 @@ class CELU:
     def value(x, out, alpha):
         if alpha == 1.0:
             return _elu_value(x, out, 1.0)
-        return where(x > 0, x, _celu_parts(x, alpha)[0])
+        # Above −1e-250, celu(x) = x·(1 + x/2α + ...) is x: and x/α may be subnormal there.
+        return where(x > -1e-250, x, _celu_parts(x, alpha)[0])
 
     def grad(x, out, alpha):
         if alpha == 1.0:
@@ -433,6 +439,7 @@ def _gelu_parts(x, up=False):
 class GELU:
     # Beyond |x| = GELU_TAIL, e^(−x²/2) is below 1e-300: those few points are redone with
     # _gelu_parts(up=True) and scaled back once (numerics.redo_tails).
+    @ties_up
     @_in_blocks
     def value(x, out):
         def tail(i):
@@ -536,6 +543,7 @@ def _gelu_tanh_u(x):
 )
 class GELUTanh:
     # f = x·σ(2u), since ½(1 + tanh u) = σ(2u); u' = k0(1 + 3k1x²), u'' = 6k0k1x.
+    @ties_up
     def value(x, out):
         xc, uh, ul = _gelu_tanh_u(x)
         uh *= 2.0
@@ -758,6 +766,7 @@ def _silu_grad2(x, out, beta):
     max_slope=1.099839320128867,
 )
 class SiLU:
+    @ties_up
     def value(x, out, beta):
         return _silu_value(x, out, beta)
 
@@ -783,6 +792,7 @@ class SiLU:
     max_slope=1.099839320128867,
 )
 class QuickGELU:
+    @ties_up
     def value(x, out):
         return _silu_value(x, out, QUICK_GELU_C)
 
@@ -1123,6 +1133,7 @@ class Keras2HardSigmoid:
     max_slope=1.5,
 )
 class HardSwish:
+    @ties_up
     def value(x, out):
         xm = np.clip(x, -3.0, 3.0)
         np.add(xm, 3.0, out=out)
@@ -1282,53 +1293,101 @@ class TanhShrink:
         out = sech2(x, out)
         out *= np.tanh(x)
         out *= 2.0
-        return out
+        return redo_tails(out, x, lambda i: np.sign(x[i]) * 2.0 * sech2_up(x[i]), -345.0, 345.0)
 
 
-def _snake_ax(x, a):
-    """a·x as hi + lo; 0 where x is not finite or a·x overflows (the callers fill those)."""
-    xf = np.where(np.abs(x) <= _MAX / max(a, 1.0), x, 0.0)
-    if a == 1.0:
-        return xf, np.zeros_like(xf)
-    # two_prod's splitting overflows above ~1e300: scale by a power of two, which is exact.
-    big = np.abs(xf) > 1e290
-    ph, pl = two_prod(np.where(big, xf * 2.0**-100, xf), a)
-    scale = np.where(big, 2.0**100, 1.0)
-    return ph * scale, pl * scale
+def _snake_r(x, a):
+    """r = a·x − mπ in [−π/2, π/2] as hi + lo, exact to about 1e-29 relative for every finite x:
+    a·x as an exact product hi + lo (x scaled by a power of two where x or a·x would pass
+    2^960: Dekker's split overflows above 1e300), each part reduced exactly (Payne-Hanek,
+    reduction.mod_pi)."""
+    shift = np.maximum(np.frexp(x)[1] + max(int(np.frexp(a)[1]), 0) - 960, 0)
+    xs = np.ldexp(x, -shift)
+    ph, pl = scaled(xs, a)
+    return mod_pi(ph, np.zeros_like(ph) if pl is None else pl, shift)
 
 
-def _snake_sin(ph, pl):
-    """sin(ph + pl), in full: for |x| > 2^53 the low part is not small."""
-    return np.sin(ph) * np.cos(pl) + np.cos(ph) * np.sin(pl)
+def _snake_far(x, a, order):
+    """f, f' or f'' for |ax| > SIN2_MAX and x not finite, through _snake_r: x + sin²(r)/a,
+    2·sin²(r + π/4), 2a·cos 2r = 2a·sin(π/2 − 2|r|) (no cancellation next to r = ±π/4)."""
+    finite = np.isfinite(x)
+    rh, rl = _snake_r(np.where(finite, x, 0.0), a)
+    if order == 0:
+        s = sin_dd(rh, rl)
+        s *= s
+        s /= a
+        with np.errstate(over="ignore"):  # x + sin²/a above the largest double is inf, truly
+            return np.where(finite, x + s, x)
+    if order == 1:
+        s = sin_dd(*reduce_pi(rh, rl, quarter=True))
+        return np.where(finite, 2.0 * s * s, np.nan)
+    sign = np.copysign(1.0, rh)
+    th, tl = two_sum(_PI2[0], -2.0 * np.abs(rh))
+    tl += _PI2[1] - 2.0 * sign * rl
+    c = sin_dd(*two_sum(th, tl))
+    c *= 2.0
+    with np.errstate(over="ignore"):  # 2a·cos above the largest double (a near it) is inf, truly
+        c *= a
+    return np.where(finite, c, np.nan)
 
 
-def _snake_value(x, a):
-    """x + sin²(ax)/a through _snake_ax: the careful form, for any x."""
-    ph, pl = _snake_ax(x, a)
-    s = _snake_sin(ph, pl)
-    with np.errstate(over="ignore"):  # x + sin²/a above the largest double is inf, truly
-        return np.where(np.isfinite(x), x + s * s / a, x)
+SNAKE_CANCEL = (0.05, 1.5)  # −ax in here: x and sin²(ax)/a cancel (f = 0.29x at ax = −1)
 
 
-def _snake_grad(x, a):
-    """2·sin²(ax + π/4), with ax + π/4 carried as hi + lo: exact next to the zeros."""
-    ph, pl = _snake_ax(x, a)
-    h, e = two_sum(ph, _PI4[0])
-    s = _snake_sin(h, e + pl + _PI4[1])
-    return np.where(np.isfinite(x), 2.0 * s * s, np.nan)
+def _snake_cancelling(x, a):
+    """x + sin²(ax)/a for −ax in SNAKE_CANCEL, where x and sin²(ax)/a cancel, in double-double:
+    with y = ax (exactly ph + pl) and c = sin y − y, sin²(y)/a = a·x² + c·(2y + c)/a.
+
+    x + a·x² is summed from exact products; c = −y³/6 + y³·u·Σ_k (−u)^(k−2)/(2k + 1)!
+    (u = y²) carries its leading term in two parts, so c·(2y + c)/a, about twice f at
+    y = −1.3, keeps about 106 bits less the series' rounding (0.1 ULP of c).
+    """
+    ph, pl = scaled(x, a)
+    if pl is None:
+        pl = np.zeros_like(ph)
+    u, ue = two_prod(ph, ph)
+    v, ve = two_prod(u, ph)  # y³ = v + vl
+    vl = ve + ue * ph + 3.0 * u * pl
+    q = v / -6.0  # −y³/6 = q + ql
+    t, te = two_prod(q, -6.0)
+    ql = (((v - t) - te) + vl) / -6.0
+    g = np.full_like(u, _SIN_SERIES[-1])
+    for coeff in _SIN_SERIES[-2::-1]:
+        g *= u
+        g += coeff
+    g *= u
+    g *= v
+    ch, cl = two_sum(q, g)
+    cl += ql
+    dh, dl = two_sum(2.0 * ph, ch)  # 2y + c
+    dl += 2.0 * pl + cl
+    ph2, pl2 = two_prod(ch, dh)  # c·(2y + c)
+    pl2 += ch * dl + cl * dh
+    qh = ph2 / a
+    t, te = scaled(qh, a)
+    ql = (((ph2 - t) - (0.0 if te is None else te)) + pl2) / a
+    s, e = two_prod(x, x)
+    p, pe = scaled(s, a)  # a·x² = p + pe + a·e
+    hi, lo = two_sum(x, p)
+    if pe is not None:
+        lo += pe
+    lo += a * e
+    hi, lo2 = two_sum(hi, qh)
+    lo2 += lo + ql
+    return hi + lo2
+
+
+# (−1)^k/(2k + 1)! for k = 2..11: sin y − y + y³/6 = y³·u·Σ SIN_SERIES[k−2]·u^(k−2), |y| <= 1.5
+_SIN_SERIES = tuple((-1) ** k / math.factorial(2 * k + 1) for k in range(2, 12))
 
 
 def _snake_grad2(x, a):
-    """2a·cos(2ax), with 2ax = 2ph + 2pl (exact doubling) while 2ph does not overflow."""
-    ph, pl = _snake_ax(x, a)
-    small = np.abs(ph) < _MAX / 2
-    h, lo = np.where(small, 2.0 * np.where(small, ph, 0.0), 0.0), 2.0 * pl
-    c2 = np.cos(h) * np.cos(lo) - np.sin(h) * np.sin(lo)
-    # cos(2θ) = (cos θ − sin θ)(cos θ + sin θ) where 2θ would overflow.
-    s = _snake_sin(ph, pl)
-    c = np.cos(ph) * np.cos(pl) - np.sin(ph) * np.sin(pl)
-    c2 = np.where(small, c2, (c - s) * (c + s))
-    return np.where(np.isfinite(x), 2.0 * a * c2, np.nan)
+    """2a·cos(2ax) for |ax| <= SIN2_MAX, with 2ax = 2ph + 2pl (exact doubling)."""
+    ph, pl = scaled(x, a)
+    h, lo = 2.0 * ph, 2.0 * pl
+    c = 2.0 * (np.cos(h) * np.cos(lo) - np.sin(h) * np.sin(lo))
+    with np.errstate(over="ignore"):  # 2a·cos above the largest double (a near it) is inf, truly
+        return c * a
 
 
 def _snake_grad_near_zeros(x, a):
@@ -1380,7 +1439,12 @@ class Snake:
             t /= a
         out = np.add(x, t, out=out)
         if redo is not None:
-            out.put(redo, _snake_value(x.take(redo), a))
+            out.put(redo, _snake_far(x.take(redo), a, 0))
+        if a != 1.0:  # for a = 1, ax is exact and t within 1.5 ULP: x + t stays within 4
+            near = (x < -SNAKE_CANCEL[0] / a) & (x > -SNAKE_CANCEL[1] / a)
+            if near.any():
+                idx = np.flatnonzero(near)
+                out.put(idx, _snake_cancelling(x.take(idx), a))
         return out
 
     def grad(x, out, a):
@@ -1388,23 +1452,25 @@ class Snake:
         out = np.multiply(t, 2.0, out=out)
         near = np.flatnonzero(t < 1e-8)  # |r| < 1e-4: next to a zero of f'
         if redo is not None:
-            xr = x.take(redo)
-            # Beyond REDUCE_MAX, f' keeps an absolute error of about 1e-16·|ax|/1e6 next to
-            # its zeros: the careful form's π/4 has only 106 bits.
-            far = np.abs(xr) > REDUCE_MAX / a
-            far |= np.isnan(xr)
-            out.put(redo[far], _snake_grad(xr[far], a))
-            near = np.union1d(np.setdiff1d(near, redo[far], assume_unique=True), redo[~far])
+            out.put(redo, _snake_far(x.take(redo), a, 1))
+            near = np.setdiff1d(near, redo, assume_unique=True)
         if near.size:
             out.put(near, _snake_grad_near_zeros(x.take(near), a))
         return out
 
     def grad2(x, out, a):
-        ok = np.abs(x) < _MAX / 2
-        if a != 1.0 or not ok.all():
-            return _snake_grad2(x, a)
-        np.cos(2.0 * x, out=out)
-        out *= 2.0
+        far, xn = None, x
+        if not np.max(np.abs(x)) <= SIN2_MAX / a:  # nan too
+            near = np.abs(x) <= SIN2_MAX / a
+            far = np.flatnonzero(~near)
+            xn = np.where(near, x, 0.0)
+        if a != 1.0:
+            out = _snake_grad2(xn, a)
+        else:
+            np.cos(2.0 * xn, out=out)
+            out *= 2.0
+        if far is not None:
+            out.put(far, _snake_far(x.take(far), a, 2))
         return out
 
 

@@ -92,6 +92,33 @@ def native(kernel: Kernel | None = None, *, any_params: bool = False) -> Any:
     return mark if kernel is None else mark(kernel)
 
 
+def ties_up(kernel: Kernel) -> Kernel:
+    """Mark a kernel f(x) = x/2 + c·x² + ..., c > 0, next to 0 (gelu, silu, hardswish, ...).
+
+    At x = k·2^-149 for an odd k (float32's subnormals), x/2 is a float32 midpoint, and the
+    float64 result is that midpoint exactly: c·x² is below its last bit. The truth is above
+    it, so such a tie in float32's subnormal range is rounded up, not to even (which would
+    give 0 for x = 1.4e-45).
+    """
+    kernel.ties_up = True  # type: ignore[attr-defined]
+    return kernel
+
+
+_F32_TINY = 2.0**-126  # float32's smallest normal
+_F32_HALF_STEP = 2.0**-150  # half of float32's subnormal spacing
+
+
+def _round_ties_up(y64: np.ndarray, y32: np.ndarray) -> None:
+    """Where y64 is a midpoint between two float32 subnormals, y32 (its cast) goes up."""
+    if np.min(np.abs(y64)) >= _F32_TINY:  # nan is not >=: such a chunk takes the mask
+        return
+    idx = np.flatnonzero(np.abs(y64) < _F32_TINY)
+    low = y32[idx]
+    tie = y64[idx] - low.astype(np.float64) == _F32_HALF_STEP  # rounded down from a tie
+    if tie.any():
+        y32[idx[tie]] = np.nextafter(low[tie], np.float32(np.inf))
+
+
 def _exact_in(dtype: np.dtype, v: float) -> bool:
     """v is a number of this dtype (beyond its range it is not: the cast gives inf)."""
     with np.errstate(over="ignore"):
@@ -133,6 +160,7 @@ def apply(
         mode == "any" or (mode is not None and all(_exact_in(dtype, v) for v in params.values()))
     )
     direct = dtype == np.float64 or native_ok  # write straight into the result, no scratch copy
+    fix_ties = dtype == np.float32 and not native_ok and getattr(kernel, "ties_up", False)
     local = threading.local()
 
     def run(start: int) -> None:
@@ -158,6 +186,8 @@ def apply(
             # the correctly rounded answer, not an accident to warn about.
             with np.errstate(over="ignore"):
                 result[start:stop] = dst
+            if fix_ties:
+                _round_ties_up(dst, result[start:stop])
 
     def run_block(block: range) -> None:
         for start in block:

@@ -244,7 +244,14 @@ def sech2(z: np.ndarray, out: np.ndarray | None = None) -> np.ndarray:
     np.multiply(out, out, out=out)
     np.divide(e, out, out=out)
     out *= 4.0
-    return np.minimum(out, 1.0, out=out)  # the true maximum; rounding must not pass it
+    np.minimum(out, 1.0, out=out)  # the true maximum; rounding must not pass it
+    # Where e is below 1e-300 (|z| > 345), 4e is redone scaled: e^(−2|z|) may be subnormal.
+    return redo_tails(out, e, lambda i: sech2_up(z[i]), 1e-300)
+
+
+def sech2_up(z: np.ndarray) -> np.ndarray:
+    """sech²(z)·2^TAIL_SHIFT = 4·e^(−2|z|)·2^TAIL_SHIFT for |z| > 345 (see redo_tails)."""
+    return 4.0 * exp_up(-2.0 * np.minimum(np.abs(z), 400.0))
 
 
 # --- sin² -------------------------------------------------------------------------------------
