@@ -10,6 +10,7 @@
 from __future__ import annotations
 
 import functools
+import threading
 
 import numpy as np
 
@@ -105,6 +106,9 @@ def where(cond: np.ndarray, a: np.ndarray | float, b: np.ndarray | float) -> np.
 # scale back at the very end with np.ldexp: one rounding, to the subnormal spacing if need be.
 
 TAIL_Z = -690.0  # e^z below this is redone scaled
+# Set by kernels.apply while a kernel computes for a float32 or float16 result: every redone
+# result (below 1e-270) rounds to 0 there anyway, so the redo, and even its check, is skipped.
+NARROW = threading.local()
 TAIL_SHIFT = 600  # e^(−800)·2^600 is about 1e-167: normal with room to spare
 _LN2 = (0.6931471803691238, 1.9082149292705877e-10)  # hi with 32 bits: k·hi is exact
 
@@ -134,6 +138,8 @@ def redo_tails(
     """y with y[i] = unscale(form(i)) wherever z[i] < below or z[i] > above: form gets the
     indices and returns the result there times 2^TAIL_SHIFT (built on exp_up). One min()
     (and max()) when there are none."""
+    if getattr(NARROW, "on", False):
+        return y
     # nan is not >= or <=: such a chunk takes the masks, which skip nan
     if np.min(z) >= below and (above == np.inf or np.max(z) <= above):
         return y
