@@ -36,9 +36,11 @@ from actcli.core.numerics import (
     sin2,
     sin_dd,
     softplus,
+    tail_points,
     taylor,
     two_prod,
     two_sum,
+    unscale,
     where,
 )
 from actcli.core.reduction import mod_pi
@@ -545,21 +547,25 @@ class GELUTanh:
     # f = x·σ(2u), since ½(1 + tanh u) = σ(2u); u' = k0(1 + 3k1x²), u'' = 6k0k1x.
     @ties_up
     def value(x, out):
+        tails = tail_points(x, -GELU_TANH_TAIL)
         xc, uh, ul = _gelu_tanh_u(x)
         uh *= 2.0
         ul *= 2.0
+        kept = _gelu_tanh_keep(tails, xc, uh, ul)
         out = sigmoid_dd(uh, ul, out)
         # Above 30, σ(2u) is 1 exactly: multiplying by x clamped below only gives x itself.
         out = np.multiply(out, np.maximum(x, -30.0, out=uh), out=out)
-        return redo_tails(out, x, lambda i: _gelu_tanh_tail(x[i], 0), -GELU_TANH_TAIL)
+        return _gelu_tanh_put(out, tails, kept, 0)
 
     def grad(x, out):
         # One exp, e = e^(−|z|) for z = 2u = zh + zl, D = 1 + e: f' = σ(z) + 2x·u'·σ'(z)
         # = (n·D·(1 + n̄·zl/D) + 2x·u'·e·(1 ∓ (1 − e)/D·zl))/D², with n = max([z >= 0], e),
         # n̄ = max([z < 0], e) (the numerators of σ(±zh)) and ±(1 − e)/D = tanh(zh/2).
+        tails = tail_points(x, -GELU_TANH_TAIL)
         xc, zh, zl = _gelu_tanh_u(x)
         zh *= 2.0
         zl *= 2.0
+        kept = _gelu_tanh_keep(tails, xc, zh, zl)
         e = exp_neg_abs(zh)
         d = e + 1.0
         n = np.greater_equal(zh, 0.0, out=out)
@@ -588,15 +594,17 @@ class GELUTanh:
         d *= d
         n /= d
         n = taylor(n, xc, 0.0, "gelu_tanh'")
-        return redo_tails(n, x, lambda i: _gelu_tanh_tail(x[i], 1), -GELU_TANH_TAIL)
+        return _gelu_tanh_put(n, tails, kept, 1)
 
     def grad2(x, out):
         # f'' = σ'(2u)·(4u' + 2x·u'' − 4x·u'²·tanh u), with one exp, e = e^(−|zh|) for
         # z = 2u = zh + zl: tanh u = tanh(zh/2) = ±(1 − e)/(1 + e), σ'(zh) = e/(1 + e)², and
         # σ'(zh + zl) = σ'(zh)·(1 − tanh(zh/2)·zl).
+        tails = tail_points(x, -GELU_TANH_TAIL, GELU_TANH_TAIL)
         xc, zh, zl = _gelu_tanh_u(x)
         zh *= 2.0
         zl *= 2.0
+        kept = _gelu_tanh_keep(tails, xc, zh, zl)
         e = exp_neg_abs(zh)
         d = np.add(e, 1.0, out=out)
         th = np.subtract(1.0, e)
@@ -624,15 +632,26 @@ class GELUTanh:
         du -= c
         d *= du
         d = taylor(d, xc, 0.0, "gelu_tanh''")
-        return redo_tails(d, x, lambda i: _gelu_tanh_tail(x[i], 2), -GELU_TANH_TAIL, GELU_TANH_TAIL)
+        return _gelu_tanh_put(d, tails, kept, 2)
 
 
-def _gelu_tanh_tail(x, order):
+def _gelu_tanh_keep(tails, xc, zh, zl):
+    """x, and z = 2u as hi + lo, at the tail points (None if none), before the buffers are reused."""
+    return None if tails is None else (xc[tails], zh[tails], zl[tails])
+
+
+def _gelu_tanh_put(y, tails, kept, order):
+    """y with the tail points redone (numerics.redo_tails) from what _gelu_tanh_keep kept."""
+    if tails is not None:
+        y.put(tails, unscale(_gelu_tanh_tail(*kept, order)))
+    return y
+
+
+def _gelu_tanh_tail(xc, zh, zl, order):
     """f, f' or f'' times 2^TAIL_SHIFT for |x| > GELU_TANH_TAIL (f and f' for x < 0 only),
     where σ(2u) = σ'(2u) = e^(−|2u|) = E/2^TAIL_SHIFT and tanh u = sign(x): x·E,
-    E·(1 + 2x·u'), E·(4u' + 2x·u'' − 4x·u'²·sign(x))."""
-    xc, uh, ul = _gelu_tanh_u(x)
-    e = exp_up(-2.0 * np.abs(uh), -2.0 * np.copysign(1.0, uh) * ul)
+    E·(1 + 2x·u'), E·(4u' + 2x·u'' − 4x·u'²·sign(x)); z = 2u = zh + zl."""
+    e = exp_up(-np.abs(zh), -np.copysign(1.0, zh) * zl)
     if order == 0:
         return xc * e
     du = GELU_K0 * (1.0 + 3.0 * GELU_K1 * (xc * xc))

@@ -100,22 +100,23 @@ def ties_up(kernel: Kernel) -> Kernel:
     At x = k·2^-149 for an odd k (float32's subnormals), x/2 is a float32 midpoint, and the
     float64 result is that midpoint exactly: c·x² is below its last bit. The truth is above
     it, so such a tie in float32's subnormal range is rounded up, not to even (which would
-    give 0 for x = 1.4e-45).
+    give 0 for x = 1.4e-45). Such ties need |x| < 2^-125, which is what chunks are checked for.
     """
     kernel.ties_up = True  # type: ignore[attr-defined]
     return kernel
 
 
-_F32_TINY = 2.0**-126  # float32's smallest normal
+_TIE_X = 2.0**-125  # f(x) near x/2 is a float32 subnormal below this
 _F32_HALF_STEP = 2.0**-150  # half of float32's subnormal spacing
 
 
-def _round_ties_up(y64: np.ndarray, y32: np.ndarray) -> None:
-    """Where y64 is a midpoint between two float32 subnormals, y32 (its cast) goes up."""
-    # Looked for in y32: half the bytes of y64 (this check is all that most chunks pay).
-    if np.min(np.abs(y32)) >= _F32_TINY:  # nan is not >=: such a chunk takes the mask
+def _round_ties_up(x32: np.ndarray, y64: np.ndarray, y32: np.ndarray) -> None:
+    """Where y64 = f(x) is a midpoint between two float32 subnormals, y32 (its cast) goes up.
+    Looked for in x32, the float32 input: half the bytes of y64, and no exact zeros of f
+    (hardswish's x <= −3) to sift: this check is all that most chunks pay."""
+    if np.min(np.abs(x32)) >= _TIE_X:  # nan is not >=: such a chunk takes the mask
         return
-    idx = np.flatnonzero(np.abs(y64) < _F32_TINY)
+    idx = np.flatnonzero(np.abs(x32) < _TIE_X)
     low = y32[idx]
     tie = y64[idx] - low.astype(np.float64) == _F32_HALF_STEP  # rounded down from a tie
     if tie.any():
@@ -194,7 +195,7 @@ def apply(
             with np.errstate(over="ignore"):
                 result[start:stop] = dst
             if fix_ties:
-                _round_ties_up(dst, result[start:stop])
+                _round_ties_up(flat[start:stop], dst, result[start:stop])
 
     def run_block(block: range) -> None:
         for start in block:

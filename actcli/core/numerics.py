@@ -138,18 +138,26 @@ def redo_tails(
     """y with y[i] = unscale(form(i)) wherever z[i] < below or z[i] > above: form gets the
     indices and returns the result there times 2^TAIL_SHIFT (built on exp_up). One min()
     (and max()) when there are none."""
+    idx = tail_points(z, below, above)
+    if idx is not None:
+        y.put(idx, unscale(form(idx)))
+    return y
+
+
+def tail_points(z: np.ndarray, below: float = TAIL_Z, above: float = np.inf) -> np.ndarray | None:
+    """The indices where z < below or z > above, None if there are none (or NARROW is on):
+    one min() (and max()) when there are none. For kernels that keep their tails' arguments
+    before reusing the buffers (gelu_tanh)."""
     if getattr(NARROW, "on", False):
-        return y
+        return None
     # nan is not >= or <=: such a chunk takes the masks, which skip nan
     if np.min(z) >= below and (above == np.inf or np.max(z) <= above):
-        return y
+        return None
     mask = z < below
     if above != np.inf:
         mask |= z > above
     idx = np.flatnonzero(mask)
-    if idx.size:
-        y.put(idx, unscale(form(idx)))
-    return y
+    return idx if idx.size else None
 
 
 # --- the logistic family -------------------------------------------------------------------
