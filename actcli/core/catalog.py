@@ -10,32 +10,40 @@ Not here on purpose: softmax, GLU and SwiGLU are not functions of one number.
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 
-from actcli.core.kernels import native
+from actcli.core.kernels import native, ties_up
 from actcli.core.numerics import (
-    REDUCE_MAX,
     SIN2_MAX,
+    TAIL_Z,
     d2sigmoid,
     dsigmoid,
     dsigmoid_dd,
     erfcx,
     exp_neg_abs,
+    exp_up,
     mul,
     prod_err,
+    redo_tails,
     reduce_pi,
     scaled,
     sech2,
+    sech2_up,
     sigmoid,
     sigmoid_dd,
     sin2,
     sin_dd,
     softplus,
+    tail_points,
     taylor,
     two_prod,
     two_sum,
+    unscale,
     where,
 )
+from actcli.core.reduction import mod_pi
 from actcli.core.registry import Interval, Param, activation
 
 inf = np.inf
@@ -45,6 +53,7 @@ _SPLIT = 134217729.0  # 2**27 + 1, Dekker's splitter (as in numerics)
 # Double-double constants: hi + lo, each hi the double nearest the true value.
 _SQRT1_2 = (0.7071067811865476, -4.833646656726457e-17)
 _PI4 = (0.7853981633974483, 3.061616997868383e-17)
+_PI2 = (1.5707963267948966, 6.123233995736766e-17)
 _INV_SQRT_2PI = 0.3989422804014327
 # SELU's constants as PyTorch writes them (Klambauer et al. 2017).
 SELU_ALPHA = 1.6732632423543772848170429916717
@@ -53,6 +62,8 @@ SELU_SCALE = 1.0507009873554804934193349852946
 GELU_K0 = 0.7978845608028654  # sqrt(2/pi)
 GELU_K1 = 0.044715
 QUICK_GELU_C = 1.702
+GELU_TAIL = 37.0  # e^(−x²/2) < 1e-297 beyond: redone scaled
+GELU_TANH_TAIL = 20.9  # 2u(x) < −684 below −20.9: redone scaled
 
 _DYING_NOTE = "units whose input stays on the flat side get no gradient"
 
@@ -144,7 +155,8 @@ class Tanh:
         out = sech2(x, out)
         out *= np.tanh(x)
         out *= -2.0
-        return out
+        # Beyond |x| = 345, −2·tanh·sech² from the scaled sech² (one rounding, not two).
+        return redo_tails(out, x, lambda i: np.sign(x[i]) * -2.0 * sech2_up(x[i]), -345.0, 345.0)
 
 
 @activation(
@@ -274,6 +286,9 @@ def _elu_grad(x, out, alpha, scale=1.0, positive=None):
         if positive != 1.0:
             m *= positive
         out += m
+    if alpha * scale != 1.0:
+        # In the deep tail e^x has lost bits that a large α·λ would show.
+        out = redo_tails(out, x, lambda i: exp_up(x[i]) * alpha * scale)
     return out
 
 
@@ -328,15 +343,17 @@ class SELU:
 
 
 def _celu_parts(x, alpha):
-    """(α·expm1(x/α), exp(x/α)) for x <= 0, with x/α carried as q + r (exact remainder)."""
+    """(α·expm1(x/α), exp(x/α), exp(x/α)/α) for x <= 0, with x/α carried as q + r (exact
+    remainder)."""
     xn = np.clip(x, -800.0 * alpha, 0.0)
     q = xn / alpha
-    if alpha == 1.0:
-        return np.expm1(q), np.exp(q)
     p, e = two_prod(q, alpha)
     r = ((xn - p) - e) / alpha
     ex = np.exp(q)
-    return alpha * (np.expm1(q) + ex * r), ex + ex * r
+    # In the deep tail (q < −690) e^q has lost bits that a small α would show in f''.
+    grad = redo_tails(ex + ex * r, q, lambda i: exp_up(q[i], r[i]))
+    grad2 = redo_tails(grad / alpha, q, lambda i: exp_up(q[i], r[i]) / alpha)
+    return alpha * (np.expm1(q) + ex * r), grad, grad2
 
 
 @activation(
@@ -357,7 +374,8 @@ class CELU:
     def value(x, out, alpha):
         if alpha == 1.0:
             return _elu_value(x, out, 1.0)
-        return where(x > 0, x, _celu_parts(x, alpha)[0])
+        # Above −1e-250, celu(x) = x·(1 + x/2α + ...) is x: and x/α may be subnormal there.
+        return where(x > -1e-250, x, _celu_parts(x, alpha)[0])
 
     def grad(x, out, alpha):
         if alpha == 1.0:
@@ -367,25 +385,30 @@ class CELU:
     def grad2(x, out, alpha):
         if alpha == 1.0:
             return _elu_grad(x, out, 1.0, positive=0.0)
-        return where(x > 0, 0.0, _celu_parts(x, alpha)[1] / alpha)
+        return where(x > 0, 0.0, _celu_parts(x, alpha)[2])
 
 
 # --- Gaussian error linear units -----------------------------------------------------------
 
 
-def _gelu_parts(x):
+def _gelu_parts(x, up=False):
     """(x clamped, Φ(x), φ(x), x² as hi, lo), each to about 1 ULP in both tails.
 
     With t = |x|/√2 carried as hi + lo: the tail ½·erfc(t) = ½·erfcx(t)·e^(−x²/2), with x²
-    also carried as hi + lo, is Φ(x) for x < 0 and 1 − Φ(x) for x >= 0.
+    also carried as hi + lo, is Φ(x) for x < 0 and 1 − Φ(x) for x >= 0. With `up`, for
+    |x| > GELU_TAIL only: e^(−x²/2), so Φ(x < 0) and φ, come times 2^TAIL_SHIFT (exp_up).
     """
     xc = np.clip(x, -39.0, 39.0)  # beyond, Φ and φ have under- or overflowed to 0 or 1
     sh, sl = two_prod(xc, xc)
     gauss = np.multiply(sh, -0.5)
-    np.exp(gauss, out=gauss)
-    phi = np.multiply(sl, -0.5)
-    phi += 1.0
-    gauss *= phi  # e^(−x²/2)
+    if up:
+        gauss = exp_up(gauss, sl * -0.5)
+        phi = np.empty_like(gauss)
+    else:
+        np.exp(gauss, out=gauss)
+        phi = np.multiply(sl, -0.5)
+        phi += 1.0
+        gauss *= phi  # e^(−x²/2)
     np.multiply(gauss, _INV_SQRT_2PI, out=phi)
     a = np.abs(xc)
     th, tl = two_prod(a, _SQRT1_2[0])
@@ -416,22 +439,38 @@ def _gelu_parts(x):
     max_slope=1.1289041451851547,
 )
 class GELU:
+    # Beyond |x| = GELU_TAIL, e^(−x²/2) is below 1e-300: those few points are redone with
+    # _gelu_parts(up=True) and scaled back once (numerics.redo_tails).
+    @ties_up
     @_in_blocks
     def value(x, out):
+        def tail(i):
+            xc, big_phi, _, _, _ = _gelu_parts(x[i], up=True)
+            return xc * big_phi
+
         xc, big_phi, _, _, _ = _gelu_parts(x)
-        return np.multiply(np.maximum(x, -39.0, out=out), big_phi, out=out)
+        y = np.multiply(np.maximum(x, -39.0, out=out), big_phi, out=out)
+        return redo_tails(y, xc, tail, -GELU_TAIL)
 
     @_in_blocks
     def grad(x, out):
+        def tail(i):
+            xc, big_phi, phi, _, _ = _gelu_parts(x[i], up=True)
+            return big_phi + xc * phi
+
         xc, big_phi, phi, _, _ = _gelu_parts(x)
         y = big_phi + xc * phi
-        return taylor(y, xc, 0.0, "gelu'")
+        return redo_tails(taylor(y, xc, 0.0, "gelu'"), xc, tail, -GELU_TAIL)
 
     @_in_blocks
     def grad2(x, out):
+        def tail(i):
+            _, _, phi, sh, sl = _gelu_parts(x[i], up=True)
+            return phi * ((2.0 - sh) - sl)
+
         xc, _, phi, sh, sl = _gelu_parts(x)
         y = phi * ((2.0 - sh) - sl)
-        return taylor(y, xc, 0.0, "gelu''")
+        return redo_tails(taylor(y, xc, 0.0, "gelu''"), xc, tail, -GELU_TAIL, GELU_TAIL)
 
 
 def _gelu_tanh_u(x):
@@ -506,21 +545,27 @@ def _gelu_tanh_u(x):
 )
 class GELUTanh:
     # f = x·σ(2u), since ½(1 + tanh u) = σ(2u); u' = k0(1 + 3k1x²), u'' = 6k0k1x.
+    @ties_up
     def value(x, out):
+        tails = tail_points(x, -GELU_TANH_TAIL)
         xc, uh, ul = _gelu_tanh_u(x)
         uh *= 2.0
         ul *= 2.0
+        kept = _gelu_tanh_keep(tails, xc, uh, ul)
         out = sigmoid_dd(uh, ul, out)
         # Above 30, σ(2u) is 1 exactly: multiplying by x clamped below only gives x itself.
-        return np.multiply(out, np.maximum(x, -30.0, out=uh), out=out)
+        out = np.multiply(out, np.maximum(x, -30.0, out=uh), out=out)
+        return _gelu_tanh_put(out, tails, kept, 0)
 
     def grad(x, out):
         # One exp, e = e^(−|z|) for z = 2u = zh + zl, D = 1 + e: f' = σ(z) + 2x·u'·σ'(z)
         # = (n·D·(1 + n̄·zl/D) + 2x·u'·e·(1 ∓ (1 − e)/D·zl))/D², with n = max([z >= 0], e),
         # n̄ = max([z < 0], e) (the numerators of σ(±zh)) and ±(1 − e)/D = tanh(zh/2).
+        tails = tail_points(x, -GELU_TANH_TAIL)
         xc, zh, zl = _gelu_tanh_u(x)
         zh *= 2.0
         zl *= 2.0
+        kept = _gelu_tanh_keep(tails, xc, zh, zl)
         e = exp_neg_abs(zh)
         d = e + 1.0
         n = np.greater_equal(zh, 0.0, out=out)
@@ -548,15 +593,18 @@ class GELUTanh:
         n += c
         d *= d
         n /= d
-        return taylor(n, xc, 0.0, "gelu_tanh'")
+        n = taylor(n, xc, 0.0, "gelu_tanh'")
+        return _gelu_tanh_put(n, tails, kept, 1)
 
     def grad2(x, out):
         # f'' = σ'(2u)·(4u' + 2x·u'' − 4x·u'²·tanh u), with one exp, e = e^(−|zh|) for
         # z = 2u = zh + zl: tanh u = tanh(zh/2) = ±(1 − e)/(1 + e), σ'(zh) = e/(1 + e)², and
         # σ'(zh + zl) = σ'(zh)·(1 − tanh(zh/2)·zl).
+        tails = tail_points(x, -GELU_TANH_TAIL, GELU_TANH_TAIL)
         xc, zh, zl = _gelu_tanh_u(x)
         zh *= 2.0
         zl *= 2.0
+        kept = _gelu_tanh_keep(tails, xc, zh, zl)
         e = exp_neg_abs(zh)
         d = np.add(e, 1.0, out=out)
         th = np.subtract(1.0, e)
@@ -583,7 +631,33 @@ class GELUTanh:
         du += th
         du -= c
         d *= du
-        return taylor(d, xc, 0.0, "gelu_tanh''")
+        d = taylor(d, xc, 0.0, "gelu_tanh''")
+        return _gelu_tanh_put(d, tails, kept, 2)
+
+
+def _gelu_tanh_keep(tails, xc, zh, zl):
+    """x, and z = 2u as hi + lo, at the tail points (None if none), before the buffers are reused."""
+    return None if tails is None else (xc[tails], zh[tails], zl[tails])
+
+
+def _gelu_tanh_put(y, tails, kept, order):
+    """y with the tail points redone (numerics.redo_tails) from what _gelu_tanh_keep kept."""
+    if tails is not None:
+        y.put(tails, unscale(_gelu_tanh_tail(*kept, order)))
+    return y
+
+
+def _gelu_tanh_tail(xc, zh, zl, order):
+    """f, f' or f'' times 2^TAIL_SHIFT for |x| > GELU_TANH_TAIL (f and f' for x < 0 only),
+    where σ(2u) = σ'(2u) = e^(−|2u|) = E/2^TAIL_SHIFT and tanh u = sign(x): x·E,
+    E·(1 + 2x·u'), E·(4u' + 2x·u'' − 4x·u'²·sign(x)); z = 2u = zh + zl."""
+    e = exp_up(-np.abs(zh), -np.copysign(1.0, zh) * zl)
+    if order == 0:
+        return xc * e
+    du = GELU_K0 * (1.0 + 3.0 * GELU_K1 * (xc * xc))
+    if order == 1:
+        return e * (1.0 + 2.0 * xc * du)
+    return e * (4.0 * du + 2.0 * xc * (6.0 * GELU_K0 * GELU_K1 * xc) - 4.0 * np.abs(xc) * (du * du))
 
 
 # --- sigmoid-weighted units ----------------------------------------------------------------
@@ -598,11 +672,40 @@ def _silu_z(x, beta):
 
 
 def _silu_value(x, out, beta):
-    _, zh, zl, lim = _silu_z(x, beta)
+    xc, zh, zl, lim = _silu_z(x, beta)
     # Above lim, σ is 1 exactly, so multiplying by x clamped below only gives x itself.
     out = sigmoid_dd(zh, zl, out)
     out *= np.maximum(x, -lim)
-    return out
+    # In the deep tail σ(z) = e^z (1 + e^z is 1): f = x·e^z.
+    return redo_tails(out, zh, lambda i: xc[i] * _exp_up_at(zh, zl, i))
+
+
+def _exp_up_at(zh, zl, i):
+    """exp_up(z) at the indices i of z = zh + zl (zl None or an array)."""
+    return exp_up(zh[i], None if zl is None else zl[i])
+
+
+def _exp_up_abs(zh, zl, i):
+    """exp_up(−|z|) at the indices i of z = zh + zl (zl None or an array)."""
+    h = zh[i]
+    return exp_up(-np.abs(h), None if zl is None else -np.copysign(1.0, h) * zl[i])
+
+
+def _two_minus_abs(zh, zl, i):
+    """2 − |z| at the indices i of z = zh + zl."""
+    h = zh[i]
+    w = 2.0 - np.abs(h)
+    if zl is not None:
+        w -= np.copysign(1.0, h) * zl[i]
+    return w
+
+
+def _plus_z(c, zh, zl, i):
+    """c + z at the indices i of z = zh + zl, zl added last (it is tiny beside c + zh)."""
+    w = zh[i] + c
+    if zl is not None:
+        w += zl[i]
+    return w
 
 
 def _silu_grad(x, out, beta):
@@ -632,7 +735,9 @@ def _silu_grad(x, out, beta):
     e += 1.0
     e *= e
     n /= e
-    return taylor(n, zh, zl, "silu'")
+    n = taylor(n, zh, zl, "silu'")
+    # In the deep tail f' = e^z·(1 + z).
+    return redo_tails(n, zh, lambda i: _exp_up_at(zh, zl, i) * _plus_z(1.0, zh, zl, i))
 
 
 def _silu_grad2(x, out, beta):
@@ -660,7 +765,9 @@ def _silu_grad2(x, out, beta):
     out = taylor(d, zh, zl, "silu''")
     if beta != 1.0:
         out *= beta
-    return out
+    # In both deep tails f'' = β·e^(−|z|)·(2 − |z|).
+    return redo_tails(out, zh, lambda i: _exp_up_abs(zh, zl, i) * _two_minus_abs(zh, zl, i) * beta,
+                      TAIL_Z, -TAIL_Z)
 
 
 @activation(
@@ -678,6 +785,7 @@ def _silu_grad2(x, out, beta):
     max_slope=1.099839320128867,
 )
 class SiLU:
+    @ties_up
     def value(x, out, beta):
         return _silu_value(x, out, beta)
 
@@ -703,6 +811,7 @@ class SiLU:
     max_slope=1.099839320128867,
 )
 class QuickGELU:
+    @ties_up
     def value(x, out):
         return _silu_value(x, out, QUICK_GELU_C)
 
@@ -735,7 +844,9 @@ class Softplus:
         # log1p(e^−|z|) has derivative −σ(−|z|) in |z|: correct for the low part of z.
         a = np.abs(zh)
         tail = np.log1p(exp_neg_abs(zh)) - sigmoid(-a) * np.sign(zh) * zl
-        return np.add(np.maximum(x, 0.0), tail / beta, out=out)
+        out = np.add(np.maximum(x, 0.0), tail / beta, out=out)
+        # In the deep tail log1p(e^z) = e^z, and e^z/β may be far above e^z.
+        return redo_tails(out, zh, lambda i: _exp_up_at(zh, zl, i) / beta)
 
     def grad(x, out, beta):
         zh, zl = scaled(np.clip(x, -800.0 / beta, 800.0 / beta), beta)
@@ -746,6 +857,8 @@ class Softplus:
         out = dsigmoid_dd(zh, zl, out)
         if beta != 1.0:
             out *= beta
+            # In the deep tails σ'(z) = e^(−|z|), and β·e^(−|z|) may be far above it.
+            out = redo_tails(out, zh, lambda i: _exp_up_abs(zh, zl, i) * beta, TAIL_Z, -TAIL_Z)
         return out
 
 
@@ -772,7 +885,8 @@ class Mish:
         n, _, d, _, _ = _mish_t(xm, w, out)
         n /= d
         n *= xm
-        return n
+        # In the deep tail t = w = e^x: f = x·e^x, f' = e^x·(1 + x), f'' = e^x·(2 + x).
+        return redo_tails(n, xm, lambda i: exp_up(xm[i]) * xm[i])
 
     def grad(x, out):
         xc = np.clip(x, -800.0, 800.0)
@@ -788,7 +902,8 @@ class Mish:
         n += q
         d *= d
         n /= d
-        return taylor(n, xc, 0.0, "mish'")
+        n = taylor(n, xc, 0.0, "mish'")
+        return redo_tails(n, xc, lambda i: exp_up(xc[i]) * (xc[i] + 1.0))
 
     def grad2(x, out):
         # f'' = t'·(2 + x(σ(−x) − 2tσ)), t' = (1 − t²)σ = 4q(1 + w)·max(m, w)/D² and
@@ -812,7 +927,15 @@ class Mish:
         q *= 4.0
         d *= d
         q /= d
-        return taylor(np.multiply(q, a, out=out), xc, 0.0, "mish''")
+        y = taylor(np.multiply(q, a, out=out), xc, 0.0, "mish''")
+        return redo_tails(y, xc, lambda i: _mish_grad2_tail(xc[i]), TAIL_Z, -TAIL_Z / 2)
+
+
+def _mish_grad2_tail(x):
+    """mish''(x)·2^TAIL_SHIFT in the deep tails: e^x·(2 + x) for x < 0; for x > 0, with
+    w = e^(−x), 1 − t² = 4w², σ = 1 and σ(−x) − 2tσ = −2: 8·e^(−2x)·(1 − x)."""
+    return np.where(x < 0, exp_up(np.minimum(x, 0.0)) * (x + 2.0),
+                    exp_up(np.minimum(-2.0 * x, 0.0)) * (8.0 * (1.0 - x)))
 
 
 def _mish_t(xc, w, out):
@@ -1029,6 +1152,7 @@ class Keras2HardSigmoid:
     max_slope=1.5,
 )
 class HardSwish:
+    @ties_up
     def value(x, out):
         xm = np.clip(x, -3.0, 3.0)
         np.add(xm, 3.0, out=out)
@@ -1188,53 +1312,101 @@ class TanhShrink:
         out = sech2(x, out)
         out *= np.tanh(x)
         out *= 2.0
-        return out
+        return redo_tails(out, x, lambda i: np.sign(x[i]) * 2.0 * sech2_up(x[i]), -345.0, 345.0)
 
 
-def _snake_ax(x, a):
-    """a·x as hi + lo; 0 where x is not finite or a·x overflows (the callers fill those)."""
-    xf = np.where(np.abs(x) <= _MAX / max(a, 1.0), x, 0.0)
-    if a == 1.0:
-        return xf, np.zeros_like(xf)
-    # two_prod's splitting overflows above ~1e300: scale by a power of two, which is exact.
-    big = np.abs(xf) > 1e290
-    ph, pl = two_prod(np.where(big, xf * 2.0**-100, xf), a)
-    scale = np.where(big, 2.0**100, 1.0)
-    return ph * scale, pl * scale
+def _snake_r(x, a):
+    """r = a·x − mπ in [−π/2, π/2] as hi + lo, exact to about 1e-29 relative for every finite x:
+    a·x as an exact product hi + lo (x scaled by a power of two where x or a·x would pass
+    2^960: Dekker's split overflows above 1e300), each part reduced exactly (Payne-Hanek,
+    reduction.mod_pi)."""
+    shift = np.maximum(np.frexp(x)[1] + max(int(np.frexp(a)[1]), 0) - 960, 0)
+    xs = np.ldexp(x, -shift)
+    ph, pl = scaled(xs, a)
+    return mod_pi(ph, np.zeros_like(ph) if pl is None else pl, shift)
 
 
-def _snake_sin(ph, pl):
-    """sin(ph + pl), in full: for |x| > 2^53 the low part is not small."""
-    return np.sin(ph) * np.cos(pl) + np.cos(ph) * np.sin(pl)
+def _snake_far(x, a, order):
+    """f, f' or f'' for |ax| > SIN2_MAX and x not finite, through _snake_r: x + sin²(r)/a,
+    2·sin²(r + π/4), 2a·cos 2r = 2a·sin(π/2 − 2|r|) (no cancellation next to r = ±π/4)."""
+    finite = np.isfinite(x)
+    rh, rl = _snake_r(np.where(finite, x, 0.0), a)
+    if order == 0:
+        s = sin_dd(rh, rl)
+        s *= s
+        s /= a
+        with np.errstate(over="ignore"):  # x + sin²/a above the largest double is inf, truly
+            return np.where(finite, x + s, x)
+    if order == 1:
+        s = sin_dd(*reduce_pi(rh, rl, quarter=True))
+        return np.where(finite, 2.0 * s * s, np.nan)
+    sign = np.copysign(1.0, rh)
+    th, tl = two_sum(_PI2[0], -2.0 * np.abs(rh))
+    tl += _PI2[1] - 2.0 * sign * rl
+    c = sin_dd(*two_sum(th, tl))
+    c *= 2.0
+    with np.errstate(over="ignore"):  # 2a·cos above the largest double (a near it) is inf, truly
+        c *= a
+    return np.where(finite, c, np.nan)
 
 
-def _snake_value(x, a):
-    """x + sin²(ax)/a through _snake_ax: the careful form, for any x."""
-    ph, pl = _snake_ax(x, a)
-    s = _snake_sin(ph, pl)
-    with np.errstate(over="ignore"):  # x + sin²/a above the largest double is inf, truly
-        return np.where(np.isfinite(x), x + s * s / a, x)
+SNAKE_CANCEL = (0.05, 1.5)  # −ax in here: x and sin²(ax)/a cancel (f = 0.29x at ax = −1)
 
 
-def _snake_grad(x, a):
-    """2·sin²(ax + π/4), with ax + π/4 carried as hi + lo: exact next to the zeros."""
-    ph, pl = _snake_ax(x, a)
-    h, e = two_sum(ph, _PI4[0])
-    s = _snake_sin(h, e + pl + _PI4[1])
-    return np.where(np.isfinite(x), 2.0 * s * s, np.nan)
+def _snake_cancelling(x, a):
+    """x + sin²(ax)/a for −ax in SNAKE_CANCEL, where x and sin²(ax)/a cancel, in double-double:
+    with y = ax (exactly ph + pl) and c = sin y − y, sin²(y)/a = a·x² + c·(2y + c)/a.
+
+    x + a·x² is summed from exact products; c = −y³/6 + y³·u·Σ_k (−u)^(k−2)/(2k + 1)!
+    (u = y²) carries its leading term in two parts, so c·(2y + c)/a, about twice f at
+    y = −1.3, keeps about 106 bits less the series' rounding (0.1 ULP of c).
+    """
+    ph, pl = scaled(x, a)
+    if pl is None:
+        pl = np.zeros_like(ph)
+    u, ue = two_prod(ph, ph)
+    v, ve = two_prod(u, ph)  # y³ = v + vl
+    vl = ve + ue * ph + 3.0 * u * pl
+    q = v / -6.0  # −y³/6 = q + ql
+    t, te = two_prod(q, -6.0)
+    ql = (((v - t) - te) + vl) / -6.0
+    g = np.full_like(u, _SIN_SERIES[-1])
+    for coeff in _SIN_SERIES[-2::-1]:
+        g *= u
+        g += coeff
+    g *= u
+    g *= v
+    ch, cl = two_sum(q, g)
+    cl += ql
+    dh, dl = two_sum(2.0 * ph, ch)  # 2y + c
+    dl += 2.0 * pl + cl
+    ph2, pl2 = two_prod(ch, dh)  # c·(2y + c)
+    pl2 += ch * dl + cl * dh
+    qh = ph2 / a
+    t, te = scaled(qh, a)
+    ql = (((ph2 - t) - (0.0 if te is None else te)) + pl2) / a
+    s, e = two_prod(x, x)
+    p, pe = scaled(s, a)  # a·x² = p + pe + a·e
+    hi, lo = two_sum(x, p)
+    if pe is not None:
+        lo += pe
+    lo += a * e
+    hi, lo2 = two_sum(hi, qh)
+    lo2 += lo + ql
+    return hi + lo2
+
+
+# (−1)^k/(2k + 1)! for k = 2..11: sin y − y + y³/6 = y³·u·Σ SIN_SERIES[k−2]·u^(k−2), |y| <= 1.5
+_SIN_SERIES = tuple((-1) ** k / math.factorial(2 * k + 1) for k in range(2, 12))
 
 
 def _snake_grad2(x, a):
-    """2a·cos(2ax), with 2ax = 2ph + 2pl (exact doubling) while 2ph does not overflow."""
-    ph, pl = _snake_ax(x, a)
-    small = np.abs(ph) < _MAX / 2
-    h, lo = np.where(small, 2.0 * np.where(small, ph, 0.0), 0.0), 2.0 * pl
-    c2 = np.cos(h) * np.cos(lo) - np.sin(h) * np.sin(lo)
-    # cos(2θ) = (cos θ − sin θ)(cos θ + sin θ) where 2θ would overflow.
-    s = _snake_sin(ph, pl)
-    c = np.cos(ph) * np.cos(pl) - np.sin(ph) * np.sin(pl)
-    c2 = np.where(small, c2, (c - s) * (c + s))
-    return np.where(np.isfinite(x), 2.0 * a * c2, np.nan)
+    """2a·cos(2ax) for |ax| <= SIN2_MAX, with 2ax = 2ph + 2pl (exact doubling)."""
+    ph, pl = scaled(x, a)
+    h, lo = 2.0 * ph, 2.0 * pl
+    c = 2.0 * (np.cos(h) * np.cos(lo) - np.sin(h) * np.sin(lo))
+    with np.errstate(over="ignore"):  # 2a·cos above the largest double (a near it) is inf, truly
+        return c * a
 
 
 def _snake_grad_near_zeros(x, a):
@@ -1286,7 +1458,12 @@ class Snake:
             t /= a
         out = np.add(x, t, out=out)
         if redo is not None:
-            out.put(redo, _snake_value(x.take(redo), a))
+            out.put(redo, _snake_far(x.take(redo), a, 0))
+        if a != 1.0:  # for a = 1, ax is exact and t within 1.5 ULP: x + t stays within 4
+            near = (x < -SNAKE_CANCEL[0] / a) & (x > -SNAKE_CANCEL[1] / a)
+            if near.any():
+                idx = np.flatnonzero(near)
+                out.put(idx, _snake_cancelling(x.take(idx), a))
         return out
 
     def grad(x, out, a):
@@ -1294,23 +1471,25 @@ class Snake:
         out = np.multiply(t, 2.0, out=out)
         near = np.flatnonzero(t < 1e-8)  # |r| < 1e-4: next to a zero of f'
         if redo is not None:
-            xr = x.take(redo)
-            # Beyond REDUCE_MAX, f' keeps an absolute error of about 1e-16·|ax|/1e6 next to
-            # its zeros: the careful form's π/4 has only 106 bits.
-            far = np.abs(xr) > REDUCE_MAX / a
-            far |= np.isnan(xr)
-            out.put(redo[far], _snake_grad(xr[far], a))
-            near = np.union1d(np.setdiff1d(near, redo[far], assume_unique=True), redo[~far])
+            out.put(redo, _snake_far(x.take(redo), a, 1))
+            near = np.setdiff1d(near, redo, assume_unique=True)
         if near.size:
             out.put(near, _snake_grad_near_zeros(x.take(near), a))
         return out
 
     def grad2(x, out, a):
-        ok = np.abs(x) < _MAX / 2
-        if a != 1.0 or not ok.all():
-            return _snake_grad2(x, a)
-        np.cos(2.0 * x, out=out)
-        out *= 2.0
+        far, xn = None, x
+        if not np.max(np.abs(x)) <= SIN2_MAX / a:  # nan too
+            near = np.abs(x) <= SIN2_MAX / a
+            far = np.flatnonzero(~near)
+            xn = np.where(near, x, 0.0)
+        if a != 1.0:
+            out = _snake_grad2(xn, a)
+        else:
+            np.cos(2.0 * xn, out=out)
+            out *= 2.0
+        if far is not None:
+            out.put(far, _snake_far(x.take(far), a, 2))
         return out
 
 

@@ -20,6 +20,8 @@ from typing import Any
 
 import numpy as np
 
+from actcli.core.numerics import NARROW
+
 # Elements per chunk: 512 KiB per float64 temporary, so the dozen a kernel may make stay in the
 # L2 and L3 caches, while numpy's fixed cost per call (about 1 µs, some 40 calls per chunk for
 # the dearer kernels) stays small and two threads rarely wait on each other for the GIL.
@@ -92,6 +94,35 @@ def native(kernel: Kernel | None = None, *, any_params: bool = False) -> Any:
     return mark if kernel is None else mark(kernel)
 
 
+def ties_up(kernel: Kernel) -> Kernel:
+    """Mark a kernel f(x) = x/2 + c·x² + ..., c > 0, next to 0 (gelu, silu, hardswish, ...).
+
+    At x = k·2^-149 for an odd k (float32's subnormals), x/2 is a float32 midpoint, and the
+    float64 result is that midpoint exactly: c·x² is below its last bit. The truth is above
+    it, so such a tie in float32's subnormal range is rounded up, not to even (which would
+    give 0 for x = 1.4e-45). Such ties need |x| < 2^-125, which is what chunks are checked for.
+    """
+    kernel.ties_up = True  # type: ignore[attr-defined]
+    return kernel
+
+
+_TIE_X = 2.0**-125  # f(x) near x/2 is a float32 subnormal below this
+_F32_HALF_STEP = 2.0**-150  # half of float32's subnormal spacing
+
+
+def _round_ties_up(x32: np.ndarray, y64: np.ndarray, y32: np.ndarray) -> None:
+    """Where y64 = f(x) is a midpoint between two float32 subnormals, y32 (its cast) goes up.
+    Looked for in x32, the float32 input: half the bytes of y64, and no exact zeros of f
+    (hardswish's x <= −3) to sift: this check is all that most chunks pay."""
+    if np.min(np.abs(x32)) >= _TIE_X:  # nan is not >=: such a chunk takes the mask
+        return
+    idx = np.flatnonzero(np.abs(x32) < _TIE_X)
+    low = y32[idx]
+    tie = y64[idx] - low.astype(np.float64) == _F32_HALF_STEP  # rounded down from a tie
+    if tie.any():
+        y32[idx[tie]] = np.nextafter(low[tie], np.float32(np.inf))
+
+
 def _exact_in(dtype: np.dtype, v: float) -> bool:
     """v is a number of this dtype (beyond its range it is not: the cast gives inf)."""
     with np.errstate(over="ignore"):
@@ -133,6 +164,7 @@ def apply(
         mode == "any" or (mode is not None and all(_exact_in(dtype, v) for v in params.values()))
     )
     direct = dtype == np.float64 or native_ok  # write straight into the result, no scratch copy
+    fix_ties = dtype == np.float32 and not native_ok and getattr(kernel, "ties_up", False)
     local = threading.local()
 
     def run(start: int) -> None:
@@ -146,7 +178,11 @@ def apply(
             if getattr(local, "buf", None) is None:
                 local.buf = np.empty(CHUNK)
             dst = local.buf[: stop - start]
-        y = kernel(chunk, dst, **params)
+        NARROW.on = dtype != np.float64
+        try:
+            y = kernel(chunk, dst, **params)
+        finally:
+            NARROW.on = False
         if y is not dst:
             dst[...] = y
         # Kernels branch with comparisons, which are False for nan: put the nan back. The
@@ -158,6 +194,8 @@ def apply(
             # the correctly rounded answer, not an accident to warn about.
             with np.errstate(over="ignore"):
                 result[start:stop] = dst
+            if fix_ties:
+                _round_ties_up(flat[start:stop], dst, result[start:stop])
 
     def run_block(block: range) -> None:
         for start in block:

@@ -10,6 +10,7 @@
 from __future__ import annotations
 
 import functools
+import threading
 
 import numpy as np
 
@@ -96,6 +97,67 @@ def mul(x: np.ndarray, c: float) -> np.ndarray:
 def where(cond: np.ndarray, a: np.ndarray | float, b: np.ndarray | float) -> np.ndarray:
     """np.where that always returns a fresh float64 array."""
     return np.where(cond, a, b).astype(np.float64, copy=False)
+
+
+# --- the deep tails ---------------------------------------------------------------------------
+# Below e^-690 (about 1e-300), e^z has few or no bits left (subnormal, or 0 past e^-745), yet
+# results built on it, such as gelu''(−37.7) = φ(x)·(2 − x²), are normal numbers or larger
+# subnormals. There, kernels redo the few points with e^z·2^TAIL_SHIFT, a normal number, and
+# scale back at the very end with np.ldexp: one rounding, to the subnormal spacing if need be.
+
+TAIL_Z = -690.0  # e^z below this is redone scaled
+# Set by kernels.apply while a kernel computes for a float32 or float16 result: every redone
+# result (below 1e-270) rounds to 0 there anyway, so the redo, and even its check, is skipped.
+NARROW = threading.local()
+TAIL_SHIFT = 600  # e^(−800)·2^600 is about 1e-167: normal with room to spare
+_LN2 = (0.6931471803691238, 1.9082149292705877e-10)  # hi with 32 bits: k·hi is exact
+
+
+def exp_up(zh: np.ndarray, zl: np.ndarray | float | None = None) -> np.ndarray:
+    """e^(zh + zl)·2^TAIL_SHIFT, normal for zh >= −1100, to about 1 ULP: a new array.
+
+    zh + k·ln2 is carried as t + d by two_sum (the k·ln2 part in two pieces), and
+    e^(t + d) = e^t + e^t·expm1(d): d is near 1e-7, too big for 1 + d.
+    """
+    t, d = two_sum(np.maximum(zh, -1100.0), TAIL_SHIFT * _LN2[0])  # e^(−1100)·2^600 is 0 too
+    d += TAIL_SHIFT * _LN2[1]
+    if zl is not None:
+        d += zl
+    y = np.exp(t)
+    return y + y * np.expm1(d)
+
+
+def unscale(y: np.ndarray) -> np.ndarray:
+    """y·2^−TAIL_SHIFT, rounded once (to the subnormal spacing below 2.2e-308)."""
+    return np.ldexp(y, -TAIL_SHIFT)
+
+
+def redo_tails(
+    y: np.ndarray, z: np.ndarray, form, below: float = TAIL_Z, above: float = np.inf
+) -> np.ndarray:
+    """y with y[i] = unscale(form(i)) wherever z[i] < below or z[i] > above: form gets the
+    indices and returns the result there times 2^TAIL_SHIFT (built on exp_up). One min()
+    (and max()) when there are none."""
+    idx = tail_points(z, below, above)
+    if idx is not None:
+        y.put(idx, unscale(form(idx)))
+    return y
+
+
+def tail_points(z: np.ndarray, below: float = TAIL_Z, above: float = np.inf) -> np.ndarray | None:
+    """The indices where z < below or z > above, None if there are none (or NARROW is on):
+    one min() (and max()) when there are none. For kernels that keep their tails' arguments
+    before reusing the buffers (gelu_tanh)."""
+    if getattr(NARROW, "on", False):
+        return None
+    # nan is not >= or <=: such a chunk takes the masks, which skip nan
+    if np.min(z) >= below and (above == np.inf or np.max(z) <= above):
+        return None
+    mask = z < below
+    if above != np.inf:
+        mask |= z > above
+    idx = np.flatnonzero(mask)
+    return idx if idx.size else None
 
 
 # --- the logistic family -------------------------------------------------------------------
@@ -196,7 +258,14 @@ def sech2(z: np.ndarray, out: np.ndarray | None = None) -> np.ndarray:
     np.multiply(out, out, out=out)
     np.divide(e, out, out=out)
     out *= 4.0
-    return np.minimum(out, 1.0, out=out)  # the true maximum; rounding must not pass it
+    np.minimum(out, 1.0, out=out)  # the true maximum; rounding must not pass it
+    # Where e is below 1e-300 (|z| > 345), 4e is redone scaled: e^(−2|z|) may be subnormal.
+    return redo_tails(out, e, lambda i: sech2_up(z[i]), 1e-300)
+
+
+def sech2_up(z: np.ndarray) -> np.ndarray:
+    """sech²(z)·2^TAIL_SHIFT = 4·e^(−2|z|)·2^TAIL_SHIFT for |z| > 345 (see redo_tails)."""
+    return 4.0 * exp_up(-2.0 * np.minimum(np.abs(z), 400.0))
 
 
 # --- sin² -------------------------------------------------------------------------------------

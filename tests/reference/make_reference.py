@@ -48,12 +48,14 @@ Method
 * Self-checks run before the tables are produced: analytic f', f'' are compared
   with mpmath's numerical ``mp.diff`` (orders 1 and 2) at 20 points per function
   away from kinks (agreement to 20 digits required); the hand-written limits at
-  +-inf are compared with evaluations at +-1e30; the zeros of f' and f'' are
+  +-inf are compared with evaluations at +-1e60; the zeros of f' and f'' are
   obtained by scanning [-10, 10] for sign changes and refining with
   ``mp.findroot`` (double roots, which do not change sign, are declared per
   function and refined as roots of the next derivative).
 """
 
+import argparse
+import hashlib
 import math
 import multiprocessing
 import os
@@ -143,25 +145,43 @@ class Fn:
     without sign change, which the sign-change scan cannot see)."""
 
     def __init__(self, value, grad, grad2, limits, kinks=(),
-                 double_grad_zeros=None):
+                 double_grad_zeros=None, tails=None, extra=(), zero_scale=1.0):
         self.value, self.grad, self.grad2 = value, grad, grad2
         self.limits = limits
         self.kinks = tuple(float(k) for k in kinks)
         self.double_grad_zeros = double_grad_zeros
+        # tails(lo, hi): the x intervals where some result is about e^-lo .. e^-hi (dense
+        # points near the underflow thresholds); extra: points of interest (audits' finds)
+        self.tails = tails or (lambda lo, hi: [])
+        self.extra = tuple(extra)
+        # zeros of f', f'' are looked for in zero_scale * [-10, 10] (1/beta for silu, 1/a
+        # for snake: the same zeros in z = beta*x)
+        self.zero_scale = zero_scale
+
+
+def exp_tails(rate, sides=(-1,)):
+    """tails of a function whose smallest result decays like e^(-rate*|x|) on the given sides."""
+    def tails(lo, hi):
+        return [tuple(sorted((side * lo / rate, side * hi / rate))) for side in sides]
+    return tails
+
+
+def _merge(*tails):
+    return lambda lo, hi: [iv for t in tails for iv in t(lo, hi)]
 
 
 def sigmoid():
     return Fn(lambda x: sigm(x),
               lambda x: dsigm(x),
               lambda x: -dsigm(x) * mp.tanh(x / 2),      # s'(1-2s), 1-2s=-tanh(x/2)
-              ((1, 0, 0), (0, 0, 0)))
+              ((1, 0, 0), (0, 0, 0)), tails=exp_tails(1, (-1, 1)))
 
 
 def tanh():
     return Fn(lambda x: mp.tanh(x),
               lambda x: mp.sech(x) ** 2,
               lambda x: -2 * mp.tanh(x) * mp.sech(x) ** 2,
-              ((1, 0, 0), (-1, 0, 0)))
+              ((1, 0, 0), (-1, 0, 0)), tails=exp_tails(2, (-1, 1)))
 
 
 def relu():
@@ -192,7 +212,7 @@ def elu(alpha=1.0, scale=1.0):
     return Fn(lambda x: s * x if x > 0 else s * a * mp.expm1(x),
               lambda x: s if x > 0 else s * a * mp.exp(x),
               lambda x: 0 if x > 0 else s * a * mp.exp(x),
-              ((INF, scale, 0), (lim_neg, 0, 0)), kinks=[0])
+              ((INF, scale, 0), (lim_neg, 0, 0)), kinks=[0], tails=exp_tails(1))
 
 
 SELU_ALPHA = 1.6732632423543772848170429916717   # -> the float64 values
@@ -208,14 +228,16 @@ def celu(alpha=1.0):
     return Fn(lambda x: x if x > 0 else a * mp.expm1(x / a),
               lambda x: 1 if x > 0 else mp.exp(x / a),
               lambda x: 0 if x > 0 else mp.exp(x / a) / a,
-              ((INF, 1, 0), (-alpha, 0, 0)), kinks=[0])
+              ((INF, 1, 0), (-alpha, 0, 0)), kinks=[0], tails=exp_tails(1 / alpha))
 
 
 def gelu():
     return Fn(lambda x: x * ncdf(x),
               lambda x: ncdf(x) + x * npdf(x),
               lambda x: npdf(x) * (2 - x * x),
-              ((INF, 1, 0), (0, 0, 0)))
+              ((INF, 1, 0), (0, 0, 0)),
+              tails=lambda lo, hi: [(-math.sqrt(2 * hi), -math.sqrt(2 * lo)),
+                                    (math.sqrt(2 * lo), math.sqrt(2 * hi))])
 
 
 def gelu_tanh():
@@ -237,7 +259,22 @@ def gelu_tanh():
               lambda x: sigm(mp.ldexp(u(x), 1)) + 2 * x * du(x) * g(x),
               lambda x: g(x) * (4 * du(x) + 2 * x * d2u(x)
                                 - 4 * x * du(x) ** 2 * mp.tanh(u(x))),
-              ((INF, 1, 0), (0, 0, 0)))
+              ((INF, 1, 0), (0, 0, 0)), tails=_gelu_tanh_tails)
+
+
+def _gelu_tanh_tails(lo, hi):
+    """x where 2|u(x)| is in [lo, hi], u = k0 (x + k1 x^3), by bisection."""
+    def solve(target):
+        a, b = 0.0, 100.0
+        for _ in range(200):
+            m = (a + b) / 2
+            if 2 * 0.7978845608028654 * (m + 0.044715 * m ** 3) < target:
+                a = m
+            else:
+                b = m
+        return a
+    x0, x1 = solve(lo), solve(hi)
+    return [(-x1, -x0), (x0, x1)]
 
 
 def silu(beta=1.0):
@@ -247,7 +284,7 @@ def silu(beta=1.0):
     return Fn(lambda x: x * sigm(b * x),
               lambda x: sigm(b * x) + b * x * dsigm(b * x),
               lambda x: dsigm(b * x) * (2 * b - b * b * x * mp.tanh(b * x / 2)),
-              ((INF, 1, 0), (0, 0, 0)))
+              ((INF, 1, 0), (0, 0, 0)), tails=exp_tails(beta, (-1, 1)), zero_scale=1 / beta)
 
 
 def softplus(beta=1.0):
@@ -255,7 +292,7 @@ def softplus(beta=1.0):
     return Fn(lambda x: softplus0(b * x) / b,
               lambda x: sigm(b * x),
               lambda x: b * dsigm(b * x),
-              ((INF, 1, 0), (0, 0, 0)))
+              ((INF, 1, 0), (0, 0, 0)), tails=exp_tails(beta, (-1, 1)), zero_scale=1 / beta)
 
 
 def mish():
@@ -270,7 +307,7 @@ def mish():
         t, h, s = mp.tanh(sp), mp.sech(sp) ** 2, sigm(x)
         return h * s * (2 + x * sigm(-x) - 2 * x * t * s)
     return Fn(lambda x: x * mp.tanh(softplus0(x)), grad, grad2,
-              ((INF, 1, 0), (0, 0, 0)))
+              ((INF, 1, 0), (0, 0, 0)), tails=_merge(exp_tails(1), exp_tails(2, (1,))))
 
 
 def softsign():
@@ -284,7 +321,7 @@ def logsigmoid():
     return Fn(lambda x: -softplus0(-x),
               lambda x: sigm(-x),
               lambda x: -dsigm(x),
-              ((0, 0, 0), (-INF, 1, 0)))
+              ((0, 0, 0), (-INF, 1, 0)), tails=exp_tails(1, (-1, 1)))
 
 
 def hardsigmoid():
@@ -329,7 +366,7 @@ def tanhshrink():
     return Fn(lambda x: x - mp.tanh(x),
               lambda x: mp.tanh(x) ** 2,
               lambda x: 2 * mp.tanh(x) * mp.sech(x) ** 2,
-              ((INF, 1, 0), (-INF, 1, 0)),
+              ((INF, 1, 0), (-INF, 1, 0)), tails=exp_tails(2, (-1, 1)),
               double_grad_zeros=lambda: [mpf(0)])
 
 
@@ -364,17 +401,17 @@ def quick_gelu():
     return silu(1.702)          # x sigma(1.702 x), same formulas
 
 
-def snake(a=1.0):
+def snake(a=1.0, extra=()):
     A = mpf(a)
 
     def double_zeros():        # 1 + sin(2ax) = 0  <=>  x = (-pi/4 + k pi)/a
         zs = [(-mp.pi / 4 + k * mp.pi) / A for k in range(-20, 21)]
-        return [z for z in zs if -10 <= z <= 10]
+        return [z for z in zs if -10 / A <= z <= 10 / A]
     return Fn(lambda x: x + mp.sin(A * x) ** 2 / A,
               lambda x: 1 + mp.sin(2 * A * x),
               lambda x: 2 * A * mp.cos(2 * A * x),
               ((INF, NAN, NAN), (-INF, NAN, NAN)),
-              double_grad_zeros=double_zeros)
+              double_grad_zeros=double_zeros, extra=extra, zero_scale=1 / a)
 
 
 def squared_relu():
@@ -465,7 +502,7 @@ FUNCTIONS = {
     "hardshrink": hardshrink(),
     "squareplus": squareplus(),
     "quick_gelu": quick_gelu(),
-    "snake": snake(),
+    "snake": snake(extra=[-1.7976931348623157e308, 1.7976931348623157e308]),
     "squared_relu": squared_relu(),
     "keras2_hard_sigmoid": keras2_hard_sigmoid(),
     # parameter variants
@@ -479,6 +516,32 @@ FUNCTIONS = {
     "hardshrink:lambd=1": hardshrink(1.0),
     "squareplus:b=1": squareplus(1.0),
     "snake:a=0.5": snake(0.5),
+    # parameters that are not powers of two (the low parts of products are not 0) and
+    # extreme ones: three non-default settings for every parameter
+    "leaky_relu:alpha=0.37": leaky_relu(0.37),
+    "leaky_relu:alpha=1e-20": leaky_relu(1e-20),
+    "elu:alpha=3.7": elu(3.7),
+    "elu:alpha=1e20": elu(1e20),
+    "celu:alpha=3.7": celu(3.7),
+    "celu:alpha=1e-20": celu(1e-20),
+    "silu:beta=0.3": silu(0.3),
+    "silu:beta=1e-20": silu(1e-20),
+    "silu:beta=1e20": silu(1e20),
+    "softplus:beta=1.5": softplus(1.5),
+    "softplus:beta=1e-20": softplus(1e-20),
+    "softplus:beta=1e20": softplus(1e20),
+    "hardtanh:min=-0.3,max=0.7": hardtanh(-0.3, 0.7),
+    "hardtanh:min=-1e20,max=1e-20": hardtanh(-1e20, 1e-20),
+    "softshrink:lambd=0.3": softshrink(0.3),
+    "softshrink:lambd=1e20": softshrink(1e20),
+    "hardshrink:lambd=0.3": hardshrink(0.3),
+    "hardshrink:lambd=1e-20": hardshrink(1e-20),
+    "squareplus:b=3.7": squareplus(3.7),
+    "squareplus:b=1e-20": squareplus(1e-20),
+    "squareplus:b=1e20": squareplus(1e20),
+    "snake:a=3": snake(3.0, extra=[-7.569308358759889e+130, -0.29559515886186843]),
+    "snake:a=0.3": snake(0.3),
+    "snake:a=1e20": snake(1e20),
 }
 
 QUANTITIES = ("value", "grad", "grad2")
@@ -563,7 +626,7 @@ def check_and_find_zeros(key):
                 raise AssertionError(f"{key}: (f')' mismatch at {x}")
     # 2. hand-written limits vs evaluation far out
     with mp.workdps(40):
-        for row, X in zip(f.limits, (mpf(10) ** 30, -mpf(10) ** 30), strict=False):
+        for row, X in zip(f.limits, (mpf(10) ** 60, -mpf(10) ** 60), strict=False):
             for lim, q in zip(row, QUANTITIES, strict=False):
                 v = mpf(getattr(f, q)(X))
                 if math.isnan(lim):
@@ -582,28 +645,32 @@ def check_and_find_zeros(key):
         g = getattr(f, q)
         found = []
         with mp.workdps(30):
-            grid = [mpf(i) / 200 - 10 for i in range(4001)]
+            grid = [(mpf(i) / 200 - 10) * f.zero_scale for i in range(4001)]
             vals = [mpf(g(x)) for x in grid]
         with mp.workdps(60):
             for i in range(len(grid) - 1):
                 x0, x1, v0, v1 = grid[i], grid[i + 1], vals[i], vals[i + 1]
                 if any(x0 <= k <= x1 for k in f.kinks):
                     continue
+                sc = mpf(f.zero_scale)   # solved in t = x/sc, where the root is O(1)
+                gt = lambda t, g=g, sc=sc: g(t * sc)
                 if v0 * v1 < 0:
-                    r = mp.findroot(g, (x0, x1), solver="anderson")
+                    r = mp.findroot(gt, (x0 / sc, x1 / sc), solver="anderson") * sc
                 elif v0 == 0 and i > 0 and vals[i - 1] * v1 < 0 \
                         and not _near_kink(f, x0, 1e-9):
-                    r = mp.findroot(g, x0)
+                    r = mp.findroot(gt, x0 / sc) * sc
                 else:
                     continue
-                eps = mpf(10) ** -45
+                eps = mpf(10) ** -45 * sc
                 if not (x0 - eps <= r <= x1 + eps) or g(r - eps) * g(r + eps) >= 0:
                     raise AssertionError(f"{key}: bad root of {q} near {x0}")
                 found.append(r)
             if q == "grad" and f.double_grad_zeros is not None:
                 for z0 in f.double_grad_zeros():
-                    r = mp.findroot(getattr(f, nxt), z0)   # root of f'' (simple)
-                    if abs(r - z0) > 1e-6 or abs(g(r)) > mpf(10) ** -50:
+                    sc = mpf(f.zero_scale)
+                    h = lambda t, q=nxt, sc=sc: getattr(f, q)(t * sc)   # f'', simple root
+                    r = mp.findroot(h, z0 / sc) * sc
+                    if abs(r - z0) > 1e-6 * sc or abs(g(r)) > mpf(10) ** -50:
                         raise AssertionError(f"{key}: bad double root {z0}")
                     found.append(r)
             found.sort()
@@ -617,7 +684,12 @@ def check_and_find_zeros(key):
 # --------------------------------------------------------------------------
 
 TAILS = [20, 37, 40, 88, 100, 700, 710, 745, 1000]
-LARGE = [1e8, 1e15, 1e100, 1e300, 1.7976931348623157e308]
+LARGE = [2e7, 1e8, 1e15, 1e100, 1e300, 3.8e307, 1.7976931348623157e308]
+FAR = list(np.logspace(4, 308, 40))  # far out, for the periodic and the slowly saturating
+# dense points where results approach underflow: e^-lo .. e^-hi, per format
+TAIL_RANGE64 = (695.0, 750.0)
+TAIL_RANGE32 = (83.0, 108.0)
+TAIL_POINTS = 150
 TINY = [5e-324, 1e-310, 2.2250738585072014e-308]
 ZERO_OFFSETS = [1e-12, 1e-8, 1e-4, 1e-2, 0.1]
 F32_TAILS = [88.72284, 103.97]
@@ -656,9 +728,12 @@ def points64(f, grad_zeros, grad2_zeros):
     pts += list(mags) + list(-mags)
     for t in TAILS:
         pts += _steps(t, 1, np.float64) + _steps(-t, 1, np.float64)
-    for v in LARGE + TINY:
+    for v in LARGE + TINY + FAR:
         pts += [v, -v]
     pts += [0.0, -0.0]
+    pts += list(f.extra)
+    for lo, hi in f.tails(*TAIL_RANGE64):
+        pts += list(np.linspace(lo, hi, TAIL_POINTS))
     for k in f.kinks:
         pts += _steps(k, 2, np.float64)
     for z in list(grad_zeros) + list(grad2_zeros):
@@ -674,6 +749,8 @@ def points32(x64, f, zeros32):
         pts += _steps(t, 1, np.float32) + _steps(-t, 1, np.float32)
     for v in F32_EXTRA:
         pts += [np.float32(v), np.float32(-v)]
+    for lo, hi in f.tails(*TAIL_RANGE32):
+        pts += list(np.linspace(lo, hi, TAIL_POINTS).astype(np.float32))
     for k in f.kinks:
         pts += _steps(k, 2, np.float32)
     for z in zeros32:
@@ -704,9 +781,29 @@ def save_npz(path, arrays):
 # Main
 # --------------------------------------------------------------------------
 
+def generator_sha256():
+    """The sha256 of this script: stored in the archive, so a test can see it is current."""
+    with open(os.path.abspath(__file__), "rb") as fh:
+        return hashlib.sha256(fh.read()).hexdigest()
+
+
 def main():
+    ap = argparse.ArgumentParser(description="Write tests/data/reference.npz.")
+    ap.add_argument("--only", nargs="*", metavar="KEY",
+                    help="recompute only these keys and keep the others' arrays from the "
+                         "existing archive (for a key added or changed; all keys by default)")
+    args = ap.parse_args()
     t0 = time.time()
     keys = list(FUNCTIONS)
+    kept = {}
+    if args.only:
+        unknown = set(args.only) - set(FUNCTIONS)
+        if unknown:
+            raise SystemExit(f"unknown keys: {sorted(unknown)}")
+        with np.load(OUT) as old:
+            kept = {k: old[k] for k in old.files
+                    if k.split("/")[0] in FUNCTIONS and k.split("/")[0] not in args.only}
+        keys = list(args.only)
     log = lambda *a: print("[%6.1fs]" % (time.time() - t0), *a, file=sys.stderr,
                            flush=True)
     with multiprocessing.Pool(2) as pool:
@@ -762,6 +859,10 @@ def main():
         arrays[key + "/kinks"] = np.array(f.kinks, dtype=np.float64)
         arrays[key + "/limits"] = np.array(f.limits, dtype=np.float64).reshape(2, 3)
 
+    arrays.update(kept)
+    order = {k: i for i, k in enumerate(FUNCTIONS)}
+    arrays = dict(sorted(arrays.items(), key=lambda kv: (order[kv[0].split("/")[0]], kv[0])))
+    arrays["meta/generator_sha256"] = np.array(generator_sha256())
     os.makedirs(os.path.dirname(OUT), exist_ok=True)
     save_npz(OUT, arrays)
     log(f"wrote {OUT} ({os.path.getsize(OUT) / 1e6:.2f} MB)")
