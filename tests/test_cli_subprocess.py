@@ -208,3 +208,26 @@ def test_an_ascii_only_stream_gets_ascii_not_a_traceback(args):
         assert frames, out
     if "info" in args:
         assert "sigma(x) = 1 / (1 + e^(-x))" in out
+
+
+@pytest.mark.parametrize("sig", ["SIGTERM", "SIGHUP"])
+def test_a_signal_during_a_long_write_leaves_no_file(tmp_path, sig):
+    """SIGTERM or SIGHUP mid-write left a .npy whose header claimed the full shape; Ctrl-C
+    already cleaned up. The process still ends by the signal."""
+    import signal
+    import time
+
+    out = tmp_path / "big.npy"
+    p = subprocess.Popen([*ACTCLI, "eval", "relu", "--range", "0", "1", "--num", "2e8", "-o",
+                          str(out)], env=ENV, stderr=subprocess.PIPE)  # fmt: skip
+    try:
+        deadline = time.monotonic() + 30
+        while not (out.exists() and out.stat().st_size > 1 << 20):
+            assert time.monotonic() < deadline and p.poll() is None
+            time.sleep(0.02)
+        p.send_signal(getattr(signal, sig))
+        assert p.wait(timeout=30) == -getattr(signal, sig)
+    finally:
+        p.kill()
+    assert not out.exists()
+    assert b"Traceback" not in p.stderr.read()

@@ -11,6 +11,7 @@ and --help never load numpy.
 
 import os
 import re
+import signal
 import sys
 import warnings
 from collections.abc import Iterable, Iterator, Sequence
@@ -296,12 +297,41 @@ def _write_all(out: Any, data: bytes) -> None:
         view = view[n:]
 
 
+class _Signalled(BaseException):
+    """SIGTERM or SIGHUP arrived while a file was being written."""
+
+    def __init__(self, signum: int) -> None:
+        super().__init__(signum)
+        self.signum = signum
+
+
+@contextmanager
+def _signals_raise() -> Iterator[None]:
+    """SIGTERM and SIGHUP raise _Signalled instead of ending the process on the spot, so the
+    half-written file can be removed first."""
+
+    def handler(signum: int, frame: Any) -> None:
+        raise _Signalled(signum)
+
+    old = {}
+    for name in ("SIGTERM", "SIGHUP"):
+        sig = getattr(signal, name, None)
+        with suppress(ValueError):  # not the main thread: leave the signals alone
+            old[sig] = signal.signal(sig, handler)
+    try:
+        yield
+    finally:
+        for sig, previous in old.items():
+            signal.signal(sig, previous)
+
+
 def to_file(output: Path, write: Any) -> None:
-    """`write(f)` on `output` opened for bytes; if it fails half-way, no half-written file is
-    left behind (a big input streams into its output, so an error can come late)."""
+    """`write(f)` on `output` opened for bytes; if it fails half-way, or Ctrl-C, SIGTERM or
+    SIGHUP ends the run, no half-written file is left behind (a big input streams into its
+    output, so an error can come late). After a signal the process then ends by it."""
     opened = False
     try:
-        with open(output, "wb") as f:
+        with _signals_raise(), open(output, "wb") as f:
             opened = True
             write(f)
     except BaseException as e:
@@ -310,6 +340,9 @@ def to_file(output: Path, write: Any) -> None:
                 os.remove(output)
         if isinstance(e, OSError):
             raise sources.InputError(f"cannot write '{output}': {e.strerror or e}") from None
+        if isinstance(e, _Signalled):  # end as the signal would have ended us
+            signal.signal(e.signum, signal.SIG_DFL)
+            os.kill(os.getpid(), e.signum)
         raise
 
 
