@@ -44,7 +44,7 @@ def fails(code: int, *args: str, stdin: str | None = None) -> str:
         (["eval", "relu", "--range", "0", "abc"], ["--range", "'abc'"]),
         (["eval", "relu", "--range", "0"], ["'--range' needs 2 values"]),
         (["eval", "relu", "--jsn", "1"], ["no such option '--jsn'", "did you mean '--json'?"]),
-        (["eval", "relu", "--frobnicate", "1"], ["no such option '--frobnicate'", "--help"]),
+        (["eval", "relu", "--qqqq", "1"], ["no such option '--qqqq'", "--help"]),
         (["evl", "relu", "1"], ["no such command 'evl'"]),
         (["eval"], ["missing argument 'FUNC'", "--help"]),
         (["eval", "relu", "--json", "--csv", "1"], ["one output format", "--json", "--csv"]),
@@ -189,3 +189,28 @@ def test_output_writes_the_formats_its_help_names_and_refuses_the_rest(command, 
             flags = re.findall(r"--(\w+)", suggestion)
             assert sorted(flags) == sorted(k for k in offered if k != "npy"), line
             assert not out.exists()
+
+
+def test_an_output_bigger_than_the_free_space_is_refused_unless_forced(tmp_path, monkeypatch):
+    """--num 1e12 -o huge.npy wrote until the disk was full; --num 1e99 was accepted."""
+    import collections
+    import shutil
+
+    out = tmp_path / "f.npy"
+    usage = collections.namedtuple("usage", "total used free")
+    monkeypatch.setattr(shutil, "disk_usage", lambda path: usage(10**6, 0, 150_000))
+    line = fails(1, "eval", "relu", "--range", "0", "1", "--num", "10000", "-o", str(out))
+    assert re.fullmatch(  # 10,000 rows of two float64: 160 kB and a header
+        f"actcli eval: '{re.escape(str(out))}' would take about 16[01]\\.\\d kB, and 150\\.0 kB "
+        "is free there; ask for fewer points, or add --force to write anyway",
+        line,
+    ), line
+    assert not out.exists()
+    assert "would take" in fails(1, "grad", "relu", "--range", "0", "1", "-n", "1e4", "-o",
+                                 str(tmp_path / "g.csv"))  # fmt: skip
+    r = run("eval", "relu", "--range", "0", "1", "--num", "10000", "-o", str(out), "--force")
+    assert r.exit_code == 0 and np.load(out).shape == (10000, 2)
+    r = run("eval", "relu", "--range", "0", "1", "--num", "9000", "-o", str(out))
+    assert r.exit_code == 0, r.stderr  # 144 kB: fits (the old file's 160 kB counts as free)
+    assert "more points than can be indexed" in fails(2, "eval", "relu", "--range", "0", "1",
+                                                      "--num", "1e99")  # fmt: skip

@@ -453,15 +453,24 @@ class Count(IntRange):
             except ValueError:
                 pass
             else:
+                if number > sys.maxsize:  # more than an index can count
+                    self.fail(f"{value} is more points than can be indexed ({sys.maxsize:.3g})")
                 if number.is_integer():
                     value = str(int(number))
         return super().convert(value, param, ctx)
 
 
+Force = Annotated[
+    bool,
+    typer.Option("--force", help="Write -o FILE even if it looks bigger than the free space there."),
+]
 Num = Annotated[
     int,
     typer.Option(
-        "--num", "-n", click_type=Count(min=1), help="How many points --range makes (1e6 works)."
+        "--num",
+        "-n",
+        click_type=Count(min=1),
+        help="How many points --range makes (1e6 works).",
     ),
 ]
 Input = Annotated[

@@ -24,6 +24,7 @@ from actcli.cli.app import (
     ChartWidth,
     Dialect,
     DType,
+    Force,
     Func,
     Input,
     NoColor,
@@ -71,11 +72,59 @@ def _progress(total: float | None) -> Iterator[Any]:
         yield tick
 
 
+SAMPLE_ROWS = 1000  # rows written to memory to measure an output's size
+
+
+def _human(n: float) -> str:
+    for unit in ("bytes", "kB", "MB", "GB", "TB", "PB", "EB", "ZB"):
+        if n < 1000 or unit == "ZB":
+            return f"{n:.0f} {unit}" if unit == "bytes" else f"{n:.1f} {unit}"
+        n /= 1000
+    raise AssertionError("unreachable")  # pragma: no cover
+
+
+def _check_space(job: "stream.Job", source: "sources.Source", fmt: str, output: Path) -> None:
+    """Refuse an output that would not fit in the free space where it goes: its size is the
+    size of its first rows, written to memory, scaled to every row (known sizes only)."""
+    import io
+    import shutil
+
+    if source.size is None or not source.replayable:
+        return
+    x, n = sources.head(source, SAMPLE_ROWS)
+    st = stream.Stream.of(job, sources.ArraySource(x), None)
+    if fmt == "npy":
+        buf = io.BytesIO()
+        writers.stream_npy(st, buf, x.size)
+        sample = len(buf.getvalue())
+    else:
+        sample = sum(
+            len(c) if isinstance(c, bytes) else len(c.encode()) for c in writers.STREAM_WRITERS[fmt](st)
+        )
+    need = sample * (n / max(x.size, 1))
+    try:
+        free = shutil.disk_usage(output.resolve().parent).free
+        free += output.stat().st_size if output.is_file() else 0  # written over
+    except OSError:
+        return
+    if need > free:
+        raise sources.InputError(
+            f"'{output}' would take about {_human(need)}, and {_human(free)} is free there; "
+            "ask for fewer points, or add --force to write anyway"
+        )
+
+
 def _write_points(
-    job: "stream.Job", source: "sources.Source", fmt: str, output: Path | None, no_color: bool
+    job: "stream.Job",
+    source: "sources.Source",
+    fmt: str,
+    output: Path | None,
+    no_color: bool,
+    force: bool = False,
 ) -> None:
     """eval, grad and compare: the results, written block by block as the points are read
-    (the terminal table computes only the rows it shows)."""
+    (the terminal table computes only the rows it shows); a file too big for its disk is
+    refused first, unless `force`."""
     if fmt == "table":
         from actcli.render import tables
 
@@ -83,6 +132,8 @@ def _write_points(
         with stdout_guard():
             tables.points_table(job.points(x), no_color, total=n)
         return
+    if output is not None and not force:
+        _check_space(job, source, fmt, output)
     if output is not None and _same_file(output, source.path):
         source = sources.ArraySource(source.read_all())  # read it all before writing over it
     if fmt == "json" and not source.replayable:
@@ -118,6 +169,7 @@ def eval_(
     tsv: AsTsv = False,
     table: AsTable = False,
     output: Output = None,
+    force: Force = False,
     dialect: Dialect = None,
     threads: Threads = None,
     no_color: NoColor = False,
@@ -128,7 +180,7 @@ def eval_(
     )
     act = get_function(func, dialect)
     job = stream.Job("eval", ((act, act.label),), (0,), threads=threads)
-    _write_points(job, open_source(x, span, num, input_, dtype), fmt, output, no_color)
+    _write_points(job, open_source(x, span, num, input_, dtype), fmt, output, no_color, force)
 
 
 class KinkRule(str, Enum):
@@ -171,6 +223,7 @@ def grad(
     tsv: AsTsv = False,
     table: AsTable = False,
     output: Output = None,
+    force: Force = False,
     dialect: Dialect = None,
     threads: Threads = None,
     no_color: NoColor = False,
@@ -199,7 +252,7 @@ def grad(
     job = stream.Job(
         "grad", ((act, act.label),), (order,), order=order, threads=threads, kink_math=intervals
     )
-    _write_points(job, open_source(x, span, num, input_, dtype), fmt, output, no_color)
+    _write_points(job, open_source(x, span, num, input_, dtype), fmt, output, no_color, force)
 
 
 @app.command(
@@ -243,6 +296,7 @@ def compare(
     tsv: AsTsv = False,
     table: AsTable = False,
     output: Output = None,
+    force: Force = False,
     width: ChartWidth = None,
     height: ChartHeight = None,
     save: ChartSave = None,
@@ -282,4 +336,4 @@ def compare(
         )
     acts = [get_function(s, dialect) for s in specs]
     job = stream.Job("compare", tuple(zip(acts, specs, strict=True)), tuple(orders), threads=threads)
-    _write_points(job, open_source(tokens, span, num, input_, dtype), fmt, output, no_color)
+    _write_points(job, open_source(tokens, span, num, input_, dtype), fmt, output, no_color, force)
