@@ -412,3 +412,308 @@ def test_expression_subgradient_at_kinks():
     assert lo.tolist() == [0.0, 0.0, 1.0] and hi.tolist() == [0.0, 1.0, 1.0]
     lo, hi = actcli.get("abs(x)").subgradient([0.0])
     assert (lo[0], hi[0]) == (-1.0, 1.0)
+
+
+# --- every part of the language, against values from mpmath or written here -----------------
+# Expectations never come from the code under test: a reference is either written in the test
+# or computed by mpmath at 40 digits (derivatives by mpmath.diff of the same formula).
+
+
+def _mp_jet(fn, x0: float) -> list[float]:
+    with mpmath.workdps(40):
+        return [float(mpmath.diff(fn, mpmath.mpf(x0), k)) for k in range(3)]
+
+
+def _close(got: float, want: float, rel: float) -> bool:
+    if want == 0.0:
+        return got == 0.0 or abs(got) <= 1e-300
+    return abs(got - want) <= rel * abs(want)
+
+
+_M = mpmath.mpf
+_SQPI = 2 / mpmath.sqrt(mpmath.pi)
+
+# (text, f, f', f'' written out in mpmath, points). Points include the tails, where a careless
+# form (1 − t² for sech², e^(−v²) from a rounded v²) loses every digit.
+ELEMENTARY_CASES = [
+    ("exp(x)", (mpmath.exp, mpmath.exp, mpmath.exp), (-3.5, 0.0, 0.7, 40.0)),
+    ("log(x)", (mpmath.log, lambda t: 1 / t, lambda t: -1 / t**2), (1e-5, 0.3, 2.0, 1e6)),
+    (
+        "log1p(x)",
+        (mpmath.log1p, lambda t: 1 / (1 + t), lambda t: -1 / (1 + t) ** 2),
+        (-0.9, -1e-9, 0.0, 0.4, 1e5),
+    ),
+    ("expm1(x)", (mpmath.expm1, mpmath.exp, mpmath.exp), (-30.0, -1e-9, 0.0, 1e-7, 2.5)),
+    (
+        "sqrt(x)",
+        (mpmath.sqrt, lambda t: 1 / (2 * mpmath.sqrt(t)), lambda t: -1 / (4 * t * mpmath.sqrt(t))),
+        (1e-6, 0.25, 4.0, 1e250),
+    ),
+    ("sin(x)", (mpmath.sin, mpmath.cos, lambda t: -mpmath.sin(t)), (-2.0, 0.0, 0.5, 3.0)),
+    ("cos(x)", (mpmath.cos, lambda t: -mpmath.sin(t), lambda t: -mpmath.cos(t)), (-2.0, 0.0, 0.5, 3.0)),
+    (
+        "tanh(x)",
+        (mpmath.tanh, lambda t: mpmath.sech(t) ** 2, lambda t: -2 * mpmath.tanh(t) * mpmath.sech(t) ** 2),
+        (-30.0, -0.5, 0.0, 0.25, 22.0),
+    ),
+    (
+        "erf(x)",
+        (mpmath.erf, lambda t: _SQPI * mpmath.exp(-t * t), lambda t: -2 * t * _SQPI * mpmath.exp(-t * t)),
+        (-3.0, -0.5, 0.0, 0.6, 5.0, 25.3),
+    ),
+    (
+        "erfc(x)",
+        (mpmath.erfc, lambda t: -_SQPI * mpmath.exp(-t * t), lambda t: 2 * t * _SQPI * mpmath.exp(-t * t)),
+        (-3.0, -0.5, 0.0, 0.6, 5.0, 25.3),
+    ),
+    ("abs(x)", (abs, mpmath.sign, lambda t: 0), (-2.5, -1e-300, 1e-300, 3.0)),
+]
+
+
+@pytest.mark.parametrize(
+    "text, fns, points", ELEMENTARY_CASES, ids=[c[0] for c in ELEMENTARY_CASES]
+)
+def test_elementary_functions_and_both_derivatives_match_mpmath(text, fns, points) -> None:
+    expr = parse(text)
+    for x0 in points:
+        with mpmath.workdps(40):
+            want = [float(fn(_M(x0))) for fn in fns]
+        for order in range(3):
+            got = float(_quiet(expr.derivative, x0, order))
+            # scipy's erfc is good to ~20 ULP deep in its tail; the rest is correctly rounded
+            rel = 1e-14 if order == 0 and text.startswith("erf") else 4e-16
+            assert _close(got, want[order], rel), (text, x0, order, got, want[order])
+
+
+COMPOSITE_CASES = [
+    # compound and integer powers: constant exponent through the chain rule
+    ("x**2", lambda t: t**2, (-3.0, -0.5, 0.0, 1.5)),
+    ("x**3", lambda t: t**3, (-2.0, 0.0, 1.25)),
+    ("x**-2", lambda t: t**-2, (-2.0, 0.5, 3.0)),
+    ("x**-1.5", lambda t: t**-1.5, (0.5, 3.0)),
+    ("x**0.5", mpmath.sqrt, (0.5, 3.0)),
+    ("x**64", lambda t: t**64, (0.9, -1.1)),
+    ("x**-64", lambda t: t**-64, (0.9, -1.1)),
+    ("(x + 1)**3", lambda t: (t + 1) ** 3, (-2.0, 0.3)),
+    ("(2*x - 1)**-2", lambda t: (2 * t - 1) ** -2, (-1.0, 2.0)),
+    ("(1 + x*x)**0.5", lambda t: mpmath.sqrt(1 + t * t), (-2.0, 0.0, 0.7)),
+    ("(x**2)**3", lambda t: t**6, (-1.5, 0.8)),
+    ("x**2**-1", mpmath.sqrt, (0.3, 5.0)),  # ** is right-associative: x**(2**-1)
+    ("-x**2", lambda t: -(t**2), (-1.5, 2.0)),
+    ("(x*x + 1)**(1/3)", lambda t: mpmath.cbrt(t * t + 1), (-1.0, 0.5)),
+    # variable exponents: exp(v·log u)
+    ("2**x", lambda t: mpmath.mpf(2) ** t, (-3.0, 0.0, 1.5)),
+    ("x**x", lambda t: t**t, (0.3, 1.0, 2.5)),
+    ("(1 + x*x)**sin(x)", lambda t: (1 + t * t) ** mpmath.sin(t), (-1.2, 0.4, 2.0)),
+    ("0.5**(x*x)", lambda t: mpmath.mpf(0.5) ** (t * t), (-1.0, 0.7)),
+    ("e**x", mpmath.exp, (-1.0, 2.0)),
+    # products, quotients, sums, constants
+    ("1/x", lambda t: 1 / t, (-3.0, 0.5, 2.0)),
+    ("x/4", lambda t: t / 4, (-3.0, 0.5)),
+    ("x/(1 + x*x)", lambda t: t / (1 + t * t), (-2.0, 0.0, 0.6)),
+    ("sin(x)/x", lambda t: mpmath.sin(t) / t, (-2.0, 0.7)),
+    ("(x - 1)*(x + 2)*(x - 3)", lambda t: (t - 1) * (t + 2) * (t - 3), (-1.0, 0.0, 2.5)),
+    ("3 - x - x*x", lambda t: 3 - t - t * t, (-1.0, 2.0)),
+    ("pi*x - e", lambda t: mpmath.pi * t - mpmath.e, (-1.0, 2.0)),
+    ("cos(2*x + 1)", lambda t: mpmath.cos(2 * t + 1), (-1.0, 0.0, 0.8)),
+    ("erf(x*x)", lambda t: mpmath.erf(t * t), (-1.1, 0.4, 2.0)),
+    ("erfc(3*x)", lambda t: mpmath.erfc(3 * t), (-0.6, 0.2, 1.5)),
+    ("log(1 + x*x)", lambda t: mpmath.log(1 + t * t), (-2.0, 0.5)),
+    ("expm1(-x)", lambda t: mpmath.expm1(-t), (-2.0, 0.5)),
+    ("log1p(x/2)", lambda t: mpmath.log1p(t / 2), (-1.0, 0.5)),
+    ("sqrt(x + 2)", lambda t: mpmath.sqrt(t + 2), (-1.0, 0.5)),
+    ("tanh(x/3)", lambda t: mpmath.tanh(t / 3), (-2.0, 1.0)),
+    ("abs(x - 1)**3", lambda t: abs(t - 1) ** 3, (-1.0, 2.5)),
+    ("-(x*x)", lambda t: -(t * t), (-1.0, 2.0)),
+    ("--x*x", lambda t: t * t, (-1.0, 2.0)),
+    # the catalog inside, by the chain rule
+    ("relu((x + 1)/2)", lambda t: max((t + 1) / 2, 0), (-3.0, 0.5)),
+    ("leaky_relu(2*x, alpha=0.25)**2", lambda t: (2 * t if t > 0 else 0.5 * t) ** 2, (-1.0, 0.75)),
+    ("sigmoid(x*x)", lambda t: 1 / (1 + mpmath.exp(-t * t)), (-1.2, 0.3)),
+]
+
+
+@pytest.mark.parametrize(
+    "text, fn, points", COMPOSITE_CASES, ids=[c[0] for c in COMPOSITE_CASES]
+)
+def test_compound_expressions_and_both_derivatives_match_mpmath(text, fn, points) -> None:
+    expr = parse(text)
+    for x0 in points:
+        want = _mp_jet(fn, x0)
+        for order in range(3):
+            got = float(_quiet(expr.derivative, x0, order))
+            # Relative to |f^(k)|, or to 1 where f^(k) is a small difference of O(1) terms.
+            assert abs(got - want[order]) <= 2e-15 * max(abs(want[order]), 1.0), (
+                text, x0, order, got, want[order]
+            )
+
+
+@pytest.mark.parametrize(
+    "text, x, jet",
+    [
+        # x**0 is 1 with zero derivatives everywhere, x = 0 too (0**0 = 1, not 0·0**-1 = nan)
+        ("x**0", [-2.0, 0.0, 3.0, np.inf], [[1.0] * 4, [0.0] * 4, [0.0] * 4]),
+        ("x**-0.0", [-2.0, 0.0], [[1.0, 1.0], [0.0, 0.0], [0.0, 0.0]]),
+        ("(x - 1)**0", [1.0], [[1.0], [0.0], [0.0]]),
+        # x**1 is x, and f'' = 0 at 0 (not 1·0·0**-1 = nan)
+        ("x**1", [-2.0, 0.0, 3.0, np.inf], [[-2.0, 0.0, 3.0, np.inf], [1.0] * 4, [0.0] * 4]),
+        ("(3*x)**1", [0.0, 2.0], [[0.0, 6.0], [3.0, 3.0], [0.0, 0.0]]),
+        ("x**2", [-3.0, 0.0, 0.5, np.inf], [[9.0, 0.0, 0.25, np.inf], [-6.0, 0.0, 1.0, np.inf], [2.0] * 4]),
+        ("x**3", [-2.0, 0.0], [[-8.0, 0.0], [12.0, 0.0], [-12.0, 0.0]]),
+        ("x**-1", [-2.0, 4.0], [[-0.5, 0.25], [-0.25, -0.0625], [-0.25, 0.03125]]),
+        ("(-x)**2", [3.0], [[9.0], [6.0], [2.0]]),
+        ("x**0.5", [0.0], [[0.0], [np.inf], [-np.inf]]),
+        ("x**2.5", [0.0, 4.0], [[0.0, 32.0], [0.0, 20.0], [0.0, 7.5]]),
+        ("x**1.5", [-1.0], [[np.nan], [np.nan], [np.nan]]),  # numpy's power: nan, as documented
+        ("1/x", [2.0], [[0.5], [-0.25], [0.25]]),
+        ("x/2", [3.0], [[1.5], [0.5], [0.0]]),
+        ("2/(x*x)", [1.0], [[2.0], [-4.0], [12.0]]),
+        ("(x + 1)/(x - 1)", [0.0], [[-1.0], [-2.0], [-4.0]]),
+        ("3", [5.0, -1.0], [[3.0, 3.0], [0.0, 0.0], [0.0, 0.0]]),
+        ("x - x", [5.0], [[0.0], [0.0], [0.0]]),
+        ("x*x*x", [2.0], [[8.0], [12.0], [12.0]]),
+        ("-x", [2.0], [[-2.0], [-1.0], [0.0]]),
+        ("-(x*x)", [3.0], [[-9.0], [-6.0], [-2.0]]),
+        ("x*x - x*x*x", [2.0], [[-4.0], [-8.0], [-10.0]]),
+    ],
+)
+def test_written_values(text: str, x: list, jet: list) -> None:
+    expr = parse(text)
+    for order in range(3):
+        got = _quiet(expr.derivative, np.array(x), order)
+        np.testing.assert_array_equal(got, np.array(jet[order]), err_msg=f"{text} order {order}")
+
+
+X5 = np.array([-2.0, -0.5, 0.0, 0.5, 2.0])
+
+
+@pytest.mark.parametrize(
+    "text, jet",
+    [
+        # min and max of x·x and 1 − x·x (equal at ±1/√2): f'' is 2 on one side, −2 on the other
+        ("min(x*x, 1 - x*x)", [[-3.0, 0.25, 0.0, 0.25, -3.0], [4.0, -1.0, 0.0, 1.0, -4.0], [-2.0, 2.0, 2.0, 2.0, -2.0]]),
+        ("max(x*x, 1 - x*x)", [[4.0, 0.75, 1.0, 0.75, 4.0], [-4.0, 1.0, -0.0, -1.0, 4.0], [2.0, -2.0, -2.0, -2.0, 2.0]]),
+        ("min(x, 2*x)", [[-4.0, -1.0, 0.0, 0.5, 2.0], [2.0, 2.0, 2.0, 1.0, 1.0], [0.0] * 5]),
+        ("max(x, 2*x)", [[-2.0, -0.5, 0.0, 1.0, 4.0], [1.0, 1.0, 2.0, 2.0, 2.0], [0.0] * 5]),
+        # a constant argument has no derivatives: 0 where it is picked
+        ("min(x, 1)", [[-2.0, -0.5, 0.0, 0.5, 1.0], [1.0, 1.0, 1.0, 1.0, 0.0], [0.0] * 5]),
+        ("min(1, x)", [[-2.0, -0.5, 0.0, 0.5, 1.0], [1.0, 1.0, 1.0, 1.0, 0.0], [0.0] * 5]),
+        ("max(x*x*x, -1)", [[-1.0, -0.125, 0.0, 0.125, 8.0], [0.0, 0.75, 0.0, 0.75, 12.0], [0.0, -3.0, 0.0, 3.0, 12.0]]),
+        # three or more arguments fold from the left
+        ("min(x, -x, 0.25)", [[-2.0, -0.5, 0.0, -0.5, -2.0], [1.0, 1.0, -1.0, -1.0, -1.0], [0.0] * 5]),
+        ("max(x, -x, 1, x*x)", [[4.0, 1.0, 1.0, 1.0, 4.0], [-4.0, 0.0, 0.0, 0.0, 4.0], [2.0, 0.0, 0.0, 0.0, 2.0]]),
+        # where differentiates the branch it picks, f'' too
+        ("where(x > 0, x*x*x, -x*x)", [[-4.0, -0.25, -0.0, 0.125, 8.0], [4.0, 1.0, -0.0, 0.75, 12.0], [-2.0, -2.0, -2.0, 3.0, 12.0]]),
+        ("where(x < 0.5, sin(x), 3)", [[np.sin(-2.0), np.sin(-0.5), 0.0, 3.0, 3.0], [np.cos(-2.0), np.cos(-0.5), 1.0, 0.0, 0.0], [-np.sin(-2.0), -np.sin(-0.5), -0.0, 0.0, 0.0]]),
+        ("where(1 > x*x, 2, x)", [[-2.0, 2.0, 2.0, 2.0, 2.0], [1.0, 0.0, 0.0, 0.0, 1.0], [0.0] * 5]),
+    ],
+)
+def test_min_max_where_values_and_both_derivatives(text: str, jet: list) -> None:
+    expr = parse(text)
+    for order in range(3):
+        got = _quiet(expr.derivative, X5, order)
+        np.testing.assert_array_equal(got, np.array(jet[order]), err_msg=f"{text} order {order}")
+
+
+@pytest.mark.parametrize(
+    "op, picks",  # at x = 0, 1, 2 against 1: True picks 10, False 20
+    [
+        ("<", [10, 20, 20]), ("<=", [10, 10, 20]), (">", [20, 20, 10]),
+        (">=", [20, 10, 10]), ("==", [20, 10, 20]), ("!=", [10, 20, 10]),
+    ],
+)
+def test_where_comparisons(op: str, picks: list) -> None:
+    expr = parse(f"where(x {op} 1, 10*x, 20*x)")
+    x = np.array([0.0, 1.0, 2.0])
+    assert expr.grad(x).tolist() == picks
+    assert expr.value(x).tolist() == [p * v for p, v in zip(picks, x.tolist(), strict=True)]
+    assert expr.formula == f"where(x {op} 1, 10*x, 20*x)"
+    assert np.isnan(expr.value(np.nan)) and np.isnan(expr.grad(np.nan))
+
+
+@pytest.mark.parametrize(
+    "text", ["min(log(x), 0)", "min(0, log(x))", "max(0, log(x))", "where(x*0 < 1, log(x), 1)",
+             "where(1 < log(x), 1, 2)", "min(x, log(x), 5)"],
+)
+def test_nan_argument_gives_nan_whatever_is_picked(text: str) -> None:
+    expr = parse(text)
+    for order in range(3):
+        assert np.isnan(expr.derivative(-1.0, order)), (text, order)
+
+
+def test_relu_of_an_affine_argument_kinks_away_from_zero() -> None:
+    expr = parse("relu((x + 1)/2)")
+    assert expr.kinks == (-1.0,)
+    x = np.array([-3.0, -1.0 - 2.0**-20, -1.0, -1.0 + 2.0**-20, 0.0, 3.0])
+    np.testing.assert_array_equal(expr.value(x), [0.0, 0.0, 0.0, 2.0**-21, 0.5, 2.0])
+    # relu'(0) = 0, the catalog's convention, at the kink x = -1: f' = relu'(0)·½ = 0
+    np.testing.assert_array_equal(expr.grad(x), [0.0, 0.0, 0.0, 0.5, 0.5, 0.5])
+    np.testing.assert_array_equal(expr.grad2(x), np.zeros(6))
+    lo, hi = expr.subgradient([-1.0, 0.0])
+    assert lo.tolist() == [0.0, 0.5] and hi.tolist() == [0.5, 0.5]
+
+
+@pytest.mark.parametrize(
+    "text, x, slope",
+    [
+        ("abs(x - 1)", 1.0, 0.0), ("abs(3 - x)", 3.0, 0.0), ("abs(2*x + 1)", -0.5, 0.0),
+        ("relu(x + 2)", -2.0, 0.0), ("relu(2 - x)", 2.0, 0.0), ("relu(-x - 2)", -2.0, 0.0),
+        ("max(x, 1)", 1.0, 0.0), ("max(1, x)", 1.0, 1.0), ("min(x, 1)", 1.0, 0.0),
+        ("min(1, x)", 1.0, 1.0), ("max(2*x, x + 3)", 3.0, 1.0), ("max(x + 3, 2*x)", 3.0, 2.0),
+        ("min(2*x, x + 3)", 3.0, 1.0), ("min(x + 3, 2*x)", 3.0, 2.0),
+        ("where(x > 2, 3*x, x)", 2.0, 1.0), ("where(x >= 2, 3*x, x)", 2.0, 3.0),
+        ("where(x < 2, 3*x, x)", 2.0, 1.0), ("where(x <= 2, 3*x, x)", 2.0, 3.0),
+        ("leaky_relu(x - 1, alpha=0.25)", 1.0, 0.25), ("hardtanh(x - 1)", 2.0, 0.0),
+        ("hardtanh(x - 1)", 0.0, 0.0), ("hardtanh(x - 1)", 1.0, 1.0),
+    ],
+)
+def test_kink_conventions_away_from_zero(text: str, x: float, slope: float) -> None:
+    assert parse(text).grad(x) == slope
+
+
+@pytest.mark.parametrize(
+    "text, kinks",
+    [
+        ("relu((x + 1)/2)", (-1.0,)), ("relu(3*x - 6)", (2.0,)), ("relu(x*3 - 6)", (2.0,)),
+        ("relu((x - 2)*3)", (2.0,)), ("relu(3*(x - 2))", (2.0,)), ("relu((x - 2)/4)", (2.0,)),
+        ("relu(-(x - 2))", (2.0,)), ("relu(4 - 2*x)", (2.0,)), ("relu(-x + 2)", (2.0,)),
+        ("relu(x - pi)", (np.pi,)), ("abs(x + 1) + relu(x - 3) + abs(x)", (-1.0, 0.0, 3.0)),
+        ("relu(x - 3) + abs(x + 2)", (-2.0, 3.0)), ("abs(x) + relu(x)", (0.0,)),
+        ("max(2*x, x + 3)", (3.0,)), ("min(x, 1)", (1.0,)), ("min(1 - x, 3)", (-2.0,)),
+        ("where(2*x > 3, 1, x)", (1.5,)), ("where(1 < x/2, x, 1)", (2.0,)),
+        ("hardtanh(x + 1, min=-2, max=3)", (-3.0, 2.0)), ("hardtanh(2*x)", (-0.5, 0.5)),
+        ("exp(relu(x - 1))", (1.0,)), ("relu(relu(x) - 1)", ()),  # inner kink fine, outer not affine
+        ("relu(x - x)", ()), ("relu(x*x)", ()), ("relu(2/x)", ()), ("relu(x/x)", ()),
+        ("abs(exp(x)) + relu(x - 1)", ()), ("min(x, 0, 1)", ()), ("min(x, 0, 1) + abs(x)", ()),
+        ("max(x*x, 1)", ()), ("where(x*x > 1, 1, 2)", ()), ("x + abs(pi - 4)", ()),
+        ("tanh(x)", ()), ("relu(2)*x", ()), ("where(1 > 0, x, 2*x)", ()),
+    ],
+)
+def test_kinks_reported(text: str, kinks: tuple) -> None:
+    assert parse(text).kinks == pytest.approx(kinks, rel=1e-15, abs=0.0)
+    assert all(type(k) in (float, np.float64) for k in parse(text).kinks)
+
+
+def test_out_and_the_default_order() -> None:
+    expr = parse("x*x*x")
+    x = np.array([1.0, 2.0, -3.0])
+    want = {0: [1.0, 8.0, -27.0], 1: [3.0, 12.0, 27.0], 2: [6.0, 12.0, -18.0]}
+    assert expr.derivative(x).tolist() == want[1]  # the default order is 1, f'
+    assert float(expr.derivative(2.0)) == 12.0
+    for order in range(3):
+        assert expr.derivative(x, order).tolist() == want[order]
+        out = np.full(3, np.nan)
+        got = expr.derivative(x, order, out=out)
+        assert out.tolist() == want[order] and np.shares_memory(got, out)
+        assert expr.derivative(x, order, threads=2, out=np.empty(3)).tolist() == want[order]
+    for method, order in ((expr.value, 0), (expr.grad, 1), (expr.grad2, 2)):
+        out = np.full(3, np.nan)
+        got = method(x, out=out)
+        assert out.tolist() == want[order] and np.shares_memory(got, out)
+        assert method(x).tolist() == want[order]
+        assert method(x, 1).tolist() == want[order]  # threads, positional
+    out = np.zeros((2, 2), np.float32)
+    parse("2*x").grad(np.ones((2, 2), np.float32), out=out)
+    assert out.tolist() == [[2.0, 2.0], [2.0, 2.0]]
+    with pytest.raises(ValueError, match="out must be a contiguous float64 array of shape"):
+        expr.value(x, out=np.empty(4))
