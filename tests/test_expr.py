@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import ast
 import builtins
+import sys
 import warnings
 from pathlib import Path
 
@@ -717,3 +718,334 @@ def test_out_and_the_default_order() -> None:
     assert out.tolist() == [[2.0, 2.0], [2.0, 2.0]]
     with pytest.raises(ValueError, match="out must be a contiguous float64 array of shape"):
         expr.value(x, out=np.empty(4))
+
+
+# --- every message for rejected input, pinned ------------------------------------------------
+# One case or more for each `raise` in actcli/core/expr: the message a user reads is behaviour.
+
+LONG_MESSAGES = [
+    ("-" * 100 + "x", "the expression nests deeper than 100 levels: 'x' at column 101"),
+    ("1" * 301, "number too large (the limit is 1e+300): '" + "1" * 37 + "...' at column 1"),
+    ("9" * 400 + "*x", "number too large (the limit is 1e+300): '" + "9" * 37 + "...' at column 1"),
+    ("x" * 1001, "the expression is 1001 characters long; the limit is 1000"),
+    (" " * 1000 + "x", "the expression is 1001 characters long; the limit is 1000"),
+    ("(" * 101 + "x" + ")" * 101, "parentheses nest deeper than 100 levels: '(x" + ")" * 35 + "...' at column 101"),
+    ("[" * 101, "parentheses nest deeper than 100 levels: '[' at column 101"),
+    ("x + " + "{" * 101, "parentheses nest deeper than 100 levels: '{' at column 105"),
+    ("  " + "(" * 101, "parentheses nest deeper than 100 levels: '(' at column 103"),
+    ("y" * 40, "unknown name: '" + "y" * 40 + "' at column 1; the variable is 'x', the constants 'pi' and 'e'"),
+    ("y" * 41, "unknown name: '" + "y" * 37 + "...' at column 1; the variable is 'x', the constants 'pi' and 'e'"),
+    ("  2*y", "unknown name: 'y' at column 5; the variable is 'x', the constants 'pi' and 'e'"),
+    (" \uff58", "character U+FF58 FULLWIDTH LATIN SMALL LETTER X is not allowed (printable ASCII only): '\uff58' at column 2; did you mean 'x'?"),
+    ("x**(2**7)", "exponent 128 is out of range (|exponent| <= 64): '2**7' at column 5"),
+]
+MESSAGES = [
+        ('x.y', "attributes are not allowed: 'x.y' at column 1"),
+        ('x[0]', "indexing is not allowed: 'x[0]' at column 1"),
+        ('lambda: 1', "lambda is not allowed: 'lambda: 1' at column 1"),
+        ('x if x > 0 else 0', "conditional expressions are not allowed; use where(a > b, c, d): 'x if x > 0 else 0' at column 1"),
+        ('x < 0', "a comparison is only allowed as the condition of where(a > b, c, d): 'x < 0' at column 1"),
+        ('x or 1', "'and' and 'or' are not allowed; use where(a > b, c, d): 'x or 1' at column 1"),
+        ('(x := 1)', "assignment is not allowed: 'x := 1' at column 2"),
+        ("f'{x}'", 'f-strings are not allowed: "f\'{x}\'" at column 1'),
+        ('[x]', "lists are not allowed: '[x]' at column 1"),
+        ('(x, 1)', "tuples are not allowed: '(x, 1)' at column 1"),
+        ('{x}', "sets are not allowed: '{x}' at column 1"),
+        ('{x: 1}', "dicts are not allowed: '{x: 1}' at column 1"),
+        ('[x for x in x]', "comprehensions are not allowed: '[x for x in x]' at column 1"),
+        ('{x for x in x}', "comprehensions are not allowed: '{x for x in x}' at column 1"),
+        ('{x: 1 for x in x}', "comprehensions are not allowed: '{x: 1 for x in x}' at column 1"),
+        ('(x for x in x)', "comprehensions are not allowed: '(x for x in x)' at column 1"),
+        ('await x', "await is not allowed: 'await x' at column 1"),
+        ('(yield x)', "yield is not allowed: 'yield x' at column 2"),
+        ('(yield from x)', "yield is not allowed: 'yield from x' at column 2"),
+        ('1/(1 - 1)', "this constant is not a finite number (inf): '1/(1 - 1)' at column 1"),
+        ('exp(1000)', "this constant is not a finite number (inf): 'exp(1000)' at column 1"),
+        ('log(0) + x', "this constant is not a finite number (-inf): 'log(0)' at column 1"),
+        ('(-1)**0.5', "this constant is not a finite number (nan): '(-1)**0.5' at column 1"),
+        ('0**-1', "this constant is not a finite number (inf): '0**-1' at column 1"),
+        ('x**(1/0)', "this constant is not a finite number (inf): '1/0' at column 5"),
+        ("'a' + x", 'strings are not allowed: "\'a\'" at column 1'),
+        ("b'a'", 'strings are not allowed: "b\'a\'" at column 1'),
+        ('2j*x', "complex numbers are not allowed: '2j' at column 1"),
+        ('True', "not a number: 'True' at column 1"),
+        ('None', "not a number: 'None' at column 1"),
+        ('...', "not a number: '...' at column 1"),
+        ('0x10', "only decimal numbers are allowed, as in 2, 0.5, 1e-3: '0x10' at column 1"),
+        ('0o7', "only decimal numbers are allowed, as in 2, 0.5, 1e-3: '0o7' at column 1"),
+        ('0b1', "only decimal numbers are allowed, as in 2, 0.5, 1e-3: '0b1' at column 1"),
+        ('1e301', "number too large (the limit is 1e+300): '1e301' at column 1"),
+        ('1e400*x', "number too large (the limit is 1e+300): '1e400' at column 1"),
+        ('relu', "'relu' is a function; call it, as in relu(x): 'relu' at column 1"),
+        ('exp + 1', "'exp' is a function; call it, as in exp(x): 'exp' at column 1"),
+        ('x*Swish', "'Swish' is a function; call it, as in Swish(x): 'Swish' at column 3"),
+        ('min', "'min' is a function; call it, as in min(x): 'min' at column 1"),
+        ('2*y', "unknown name: 'y' at column 3; the variable is 'x', the constants 'pi' and 'e'"),
+        ('X', "unknown name: 'X' at column 1; did you mean 'x'?"),
+        ('Pi*x', "unknown name: 'Pi' at column 1; did you mean 'pi'?"),
+        ('E', "unknown name: 'E' at column 1; did you mean 'e'?"),
+        ('pi2', "unknown name: 'pi2' at column 1; the variable is 'x', the constants 'pi' and 'e'"),
+        ('~x', "operator '~' is not supported (only + - * / ** and unary minus): '~x' at column 1"),
+        ('not x', "operator 'not' is not supported (only + - * / ** and unary minus): 'not x' at column 1"),
+        ('x @ x', "operator '@' is not supported (only + - * / ** and unary minus): 'x @ x' at column 1"),
+        ('x // 2', "operator '//' is not supported (only + - * / ** and unary minus): 'x // 2' at column 1"),
+        ('x % 2', "operator '%' is not supported (only + - * / ** and unary minus): 'x % 2' at column 1"),
+        ('x << 1', "operator '<<' is not supported (only + - * / ** and unary minus): 'x << 1' at column 1"),
+        ('x >> 1', "operator '>>' is not supported (only + - * / ** and unary minus): 'x >> 1' at column 1"),
+        ('x | 1', "operator '|' is not supported (only + - * / ** and unary minus): 'x | 1' at column 1"),
+        ('x & 1', "operator '&' is not supported (only + - * / ** and unary minus): 'x & 1' at column 1"),
+        ('x ^ 2', "operator '^' is not supported (only + - * / ** and unary minus): 'x ^ 2' at column 1"),
+        ('x**65', "exponent 65 is out of range (|exponent| <= 64): '65' at column 4"),
+        ('x**-65', "exponent -65 is out of range (|exponent| <= 64): '-65' at column 4"),
+        ('x**64.5', "exponent 64.5 is out of range (|exponent| <= 64): '64.5' at column 4"),
+        ('x**(8*8 + 1)', "exponent 65 is out of range (|exponent| <= 64): '8*8 + 1' at column 5"),
+        ('0**x', "a power with a variable exponent needs a positive base: '0' at column 1"),
+        ('(-2)**x', "a power with a variable exponent needs a positive base: '-2' at column 2"),
+        ('(1 - 1)**x', "a power with a variable exponent needs a positive base: '1 - 1' at column 2"),
+        ('(-0.0)**x', "a power with a variable exponent needs a positive base: '-0.0' at column 2"),
+        ('np.exp(x)', "only named functions can be called: 'np.exp' at column 1"),
+        ('x.tanh(x)', "only named functions can be called: 'x.tanh' at column 1"),
+        ('exp(x)(x)', "only named functions can be called: 'exp(x)' at column 1"),
+        ('exp(*x)', "starred arguments are not allowed: '*x' at column 5"),
+        ('relu(*x)', "starred arguments are not allowed: '*x' at column 6"),
+        ('exp(**x)', "'**' arguments are not allowed: '**x' at column 5"),
+        ('relu(x, **x)', "'**' arguments are not allowed: '**x' at column 9"),
+        ('x(1)', "'x' is not a function: 'x' at column 1"),
+        ('pi(x)', "'pi' is not a function: 'pi' at column 1"),
+        ('e(x, 1)', "'e' is not a function: 'e' at column 1"),
+        ('exp(x, base=2)', "exp takes no parameters: 'base=2' at column 8"),
+        ('min(x, 1, key=2)', "min takes no parameters: 'key=2' at column 11"),
+        ('where(x > 0, 1, 2, a=1)', "where takes no parameters: 'a=1' at column 20"),
+        ('abs(x, a=1)', "abs takes no parameters: 'a=1' at column 8"),
+        ('sigmod(x)', "unknown function: 'sigmod' at column 1; did you mean 'sigmoid'?"),
+        ('nosuchfn(x)', "unknown function: 'nosuchfn' at column 1; run 'actcli list' to see the names"),
+        ('Sigmoid2(x)', "unknown function: 'Sigmoid2' at column 1; did you mean 'sigmoid'?"),
+        ('relu(x, x)', "relu takes one argument, the input; give parameters as keywords, as in relu(x): 'relu(x, x)' at column 1"),
+        ('relu()', "relu takes one argument, the input; give parameters as keywords, as in relu(x): 'relu()' at column 1"),
+        ('leaky_relu(x, 0.2)', "leaky_relu takes one argument, the input; give parameters as keywords, as in leaky_relu(x, alpha=0.01): 'leaky_relu(x, 0.2)' at column 1"),
+        ('hardtanh(x, -2, 2)', "hardtanh takes one argument, the input; give parameters as keywords, as in hardtanh(x, min=-1, max=1): 'hardtanh(x, -2, 2)' at column 1"),
+        ('sigmoid(x, beta=1)', "sigmoid: unknown parameter 'beta': 'beta=1' at column 12; its parameters: none"),
+        ('leaky_relu(x, alhpa=0.2)', "leaky_relu: unknown parameter 'alhpa': 'alhpa=0.2' at column 15; did you mean 'alpha'?"),
+        ('hardtanh(x, mn=-2)', "hardtanh: unknown parameter 'mn': 'mn=-2' at column 13; did you mean 'min'?"),
+        ('leaky_relu(x, alpha=1, alpha=2)', "leaky_relu: parameter 'alpha' is given twice: 'alpha=2' at column 24"),
+        ('leaky_relu(x, alpha=x)', "leaky_relu: parameter 'alpha' must be a constant: 'alpha=x' at column 15"),
+        ('softplus(x, beta=0)', "softplus: parameter beta=0 is not allowed (finite and > 0): 'beta=0' at column 13"),
+        ('softplus(x, beta=-1)', "softplus: parameter beta=-1 is not allowed (finite and > 0): 'beta=-1' at column 13"),
+        ('hardtanh(x, min=2, max=1)', "hardtanh: min (2) must be below max (1): 'hardtanh(x, min=2, max=1)' at column 1"),
+        ('hardtanh(x, min=1, max=1)', "hardtanh: min (1) must be below max (1): 'hardtanh(x, min=1, max=1)' at column 1"),
+        ('min(x)', "min takes two or more arguments: 'min(x)' at column 1"),
+        ('max()', "max takes two or more arguments: 'max()' at column 1"),
+        ('where(x > 0, 1)', "where takes three arguments: where(a > b, c, d): 'where(x > 0, 1)' at column 1"),
+        ('where(x > 0, 1, 2, 3)', "where takes three arguments: where(a > b, c, d): 'where(x > 0, 1, 2, 3)' at column 1"),
+        ('where(x, 1, 0)', "the condition of where must be one comparison of two expressions, as in x > 0: 'x' at column 7"),
+        ('where(0 < x < 1, x, 0)', "the condition of where must be one comparison of two expressions, as in x > 0: '0 < x < 1' at column 7"),
+        ('where(x is 0, 1, 2)', "the condition of where must be one comparison of two expressions, as in x > 0: 'x is 0' at column 7"),
+        ('where(x in x, 1, 2)', "the condition of where must be one comparison of two expressions, as in x > 0: 'x in x' at column 7"),
+        ('where(x and 1, 1, 2)', "the condition of where must be one comparison of two expressions, as in x > 0: 'x and 1' at column 7"),
+        ('exp()', "exp takes one argument, not 0: 'exp()' at column 1"),
+        ('exp(x, x)', "exp takes one argument, not 2: 'exp(x, x)' at column 1"),
+        ('abs(x, 1)', "abs takes one argument, not 2: 'abs(x, 1)' at column 1"),
+        ('sqrt()', "sqrt takes one argument, not 0: 'sqrt()' at column 1"),
+        ('', 'the expression is empty'),
+        ('   ', 'the expression is empty'),
+        ('\t', 'the expression is empty'),
+        ('x\t+ 1', "character U+0009 is not allowed (printable ASCII only): '\\t' at column 2"),
+        ('ｘ', "character U+FF58 FULLWIDTH LATIN SMALL LETTER X is not allowed (printable ASCII only): 'ｘ' at column 1; did you mean 'x'?"),
+        ('exp（x）', "character U+FF08 FULLWIDTH LEFT PARENTHESIS is not allowed (printable ASCII only): '（' at column 4; did you mean '('?"),
+        ('х + 1', "character U+0445 CYRILLIC SMALL LETTER HA is not allowed (printable ASCII only): 'х' at column 1"),
+        ('x\u200b', "character U+200B ZERO WIDTH SPACE is not allowed (printable ASCII only): '\\u200b' at column 2"),
+        ('x\x00', "character U+0000 is not allowed (printable ASCII only): '\\x00' at column 2"),
+        ('café', "character U+00E9 LATIN SMALL LETTER E WITH ACUTE is not allowed (printable ASCII only): 'é' at column 4"),
+        ('  x = 1', "syntax error (invalid syntax): '=' at column 5"),
+        ('exp(x', "syntax error ('(' was never closed): '(' at column 4"),
+        ('x *', "the expression is incomplete: 'x *' at column 1"),
+        ('x  +', "the expression is incomplete: 'x  +' at column 1"),
+        ('x)', "syntax error (unmatched ')'): ')' at column 2"),
+        ('x x', "syntax error (invalid syntax): 'x' at column 3"),
+        ('exp(x y)', "syntax error (invalid syntax): 'x' at column 5"),
+        ('\\', "syntax error (unexpected character after line continuation character): '\\' at column 1"),
+        ('# c', "the expression is incomplete: '# c' at column 1"),
+        ('x;x', "syntax error (invalid syntax): ';' at column 2"),
+        ('yield x', "syntax error (invalid syntax): 'yield' at column 1"),
+        ('*x', "syntax error (invalid syntax): '*' at column 1"),
+        ('relu(1=x)', 'syntax error (expression cannot contain assignment, perhaps you meant "=="?): \'1\' at column 6'),
+        ('relu(x, a=1, 2)', "syntax error (positional argument follows keyword argument): ')' at column 15"),
+    *LONG_MESSAGES,
+]
+
+
+@pytest.mark.parametrize("text, message", MESSAGES)
+def test_every_rejection_message(text: str, message: str) -> None:
+    with pytest.raises(ExpressionError) as e:
+        parse(text)
+    assert str(e.value) == message
+
+
+def test_error_carries_its_parts() -> None:
+    with pytest.raises(ExpressionError) as e:
+        parse("  2*y")
+    assert (e.value.reason, e.value.segment, e.value.column) == ("unknown name", "y", 5)
+    with pytest.raises(ExpressionError) as e:
+        parse("x" * 1001)
+    assert (e.value.segment, e.value.column) == (None, None)
+    for text in (1, None, b"x"):
+        with pytest.raises(ExpressionError) as e:
+            parse(text)  # type: ignore[arg-type]
+        assert str(e.value) == f"an expression must be a string, not {type(text).__name__}"
+
+
+@pytest.mark.parametrize("error", [RecursionError, MemoryError])
+def test_a_parser_that_runs_out_of_stack_is_an_expression_error(monkeypatch, error) -> None:
+    parse_module = sys.modules["actcli.core.expr.parse"]  # the package's `parse` is the function
+
+    def exhausted(*args, **kwargs):
+        raise error
+
+    monkeypatch.setattr(parse_module.ast, "parse", exhausted)
+    with pytest.raises(ExpressionError) as e:
+        parse("x")
+    assert str(e.value) == "the expression nests deeper than 100 levels"
+
+
+def test_a_syntax_error_without_a_message(monkeypatch) -> None:
+    parse_module = sys.modules["actcli.core.expr.parse"]  # the package's `parse` is the function
+
+    def bare(*args, **kwargs):
+        raise SyntaxError(None, ("<unknown>", 1, 3, "x x"))
+
+    monkeypatch.setattr(parse_module.ast, "parse", bare)
+    with pytest.raises(ExpressionError) as e:
+        parse("x x")
+    assert str(e.value) == "syntax error (invalid syntax): 'x' at column 3"
+
+
+def test_python_s_hints_are_cut_from_syntax_errors() -> None:
+    # Python says "invalid syntax. Perhaps you forgot a comma?": advice about Python
+    with pytest.raises(ExpressionError) as e:
+        parse("exp(x y)")
+    assert str(e.value) == "syntax error (invalid syntax): 'x' at column 5"
+
+
+def _build(src: str, pick, replace=None) -> str:
+    """The message for one ast node that `parse` never hands to the walk by itself."""
+    from actcli.core.expr.parse import _Parser
+
+    node = pick(ast.parse(src, mode="eval").body)
+    with pytest.raises(ExpressionError) as e:
+        _Parser(src, 0).build(node if replace is None else replace(node), 1)
+    return e.value.reason
+
+
+class _NewUnary(ast.unaryop):
+    pass
+
+
+class _NewBinary(ast.operator):
+    pass
+
+
+def test_rejections_behind_other_rejections() -> None:
+    # Python reaches these only inside nodes refused first; the walk refuses them by themselves.
+    assert _build("x[1:2]", lambda b: b.slice) == "slices are not allowed"
+    assert _build("f'{x}'", lambda b: b.values[0]) == "f-strings are not allowed"
+    assert _build("f(*x)", lambda b: b.args[0]) == "starred arguments are not allowed"
+    assert _build("f(a=1)", lambda b: b.keywords[0]) == "this is not part of the expression language"
+    # an operator a later Python might add is refused by its class name
+    assert _build("-x", lambda b: b, lambda b: ast.copy_location(ast.UnaryOp(_NewUnary(), b.operand), b)) == (
+        "operator '_NewUnary' is not supported (only + - * / ** and unary minus)"
+    )
+    assert _build("x + 1", lambda b: b, lambda b: ast.copy_location(ast.BinOp(b.left, _NewBinary(), b.right), b)) == (
+        "operator '_NewBinary' is not supported (only + - * / ** and unary minus)"
+    )
+
+
+# --- limits, exactly at their boundaries ------------------------------------------------------
+
+
+def test_length_limit_is_1000_characters_of_the_raw_text() -> None:
+    assert parse("x" + " " * 999).value(2.0) == 2.0
+    assert parse(" " * 999 + "x").value(2.0) == 2.0
+    sum_1000 = "x" + "+x" * 499 + " "
+    assert len(sum_1000) == 1000 and parse(sum_1000).grad(1.0) == 500.0
+    for text in ("x" + " " * 1000, " " * 1001, sum_1000 + "1"):
+        with pytest.raises(ExpressionError, match="^the expression is 1001 characters long; the limit is 1000$"):
+            parse(text)
+
+
+def test_number_limit_is_1e300() -> None:
+    assert parse("1e300").value(0.0) == 1e300
+    assert parse("-1e300*x").grad(0.0) == -1e300
+    assert parse("1" + "0" * 300).value(0.0) == 1e300  # an integer literal, as a float
+    assert parse("1e-320*x").grad(1.0) == 1e-320  # small is fine
+    just_over = repr(float(np.nextafter(1e300, np.inf)))  # '1.0000000000000002e+300'
+    for text in (just_over, "1" + "0" * 301, "1e309", "9" * 400):
+        with pytest.raises(ExpressionError) as e:
+            parse(text)
+        assert e.value.reason == "number too large (the limit is 1e+300)"
+
+
+def test_exponent_limit_is_64() -> None:
+    for p in ("64", "-64", "64.0", "(8*8)", "(-64)", "(2**6)"):
+        expr = parse(f"x**{p}")
+        q = -64 if "-" in p else 64
+        assert expr.value(2.0) == 2.0**q
+        assert expr.grad(2.0) == q * 2.0 ** (q - 1)
+    for p, shown in (("65", "65"), ("-65", "-65"), ("64.00000000000001", "64.00000000000001"),
+                     ("(-64.00000000000001)", "-64.00000000000001"), ("(8*8 + 1)", "65")):
+        with pytest.raises(ExpressionError) as e:
+            parse(f"x**{p}")
+        assert e.value.reason == f"exponent {shown} is out of range (|exponent| <= 64)"
+    assert parse("2**64").value(0.0) == 2.0**64  # a constant power: only its exponent is limited
+
+
+def test_variable_exponent_needs_a_positive_base() -> None:
+    assert parse("1e-300**x").value(0.0) == 1.0
+    assert parse("1**x").grad(3.0) == 0.0
+    assert parse("0.5**x").value(2.0) == 0.25
+    assert parse("0**2*x").value(3.0) == 0.0  # a constant exponent: base 0 is fine
+    assert parse("0**0").value(3.0) == 1.0
+    assert parse("(-2)**2*x").value(1.0) == 4.0
+    for base in ("0", "(-0.0)", "(1 - 1)", "(-1e-300)", "(-2)", "(0*pi)"):
+        with pytest.raises(ExpressionError) as e:
+            parse(f"{base}**x")
+        assert e.value.reason == "a power with a variable exponent needs a positive base"
+        with pytest.raises(ExpressionError):
+            parse(f"{base}**(x*0)")
+
+
+def _deepest(template: str) -> int:
+    """The most unary minuses `template` can sit under before the tree is too deep."""
+    k = 0
+    while k < 200:
+        try:
+            parse("-" * (k + 1) + template)
+        except ExpressionError as e:
+            assert e.reason == "the expression nests deeper than 100 levels"
+            return k
+        k += 1
+    raise AssertionError("no limit")
+
+
+@pytest.mark.parametrize(
+    "template, levels",
+    [
+        # levels below the top: x alone is one level; each call, operator run or where adds one
+        ("x", 1), ("(x)", 1), ("exp(x)", 2), ("x + 1 - x", 2), ("x*2/x", 2), ("x**2", 2),
+        ("max(x, 1)", 2), ("min(1, exp(x))", 3), ("relu(x)", 2), ("leaky_relu(x, alpha=0.5)", 2),
+        ("hardtanh(x, min=-0.5)", 3), ("where(x > 0, 1, 2)", 3), ("where(1 > 0, x, 2)", 3),
+        ("where(1 > 0, exp(x), 2)", 3), ("where(1 > 0, 1, exp(exp(x)))", 4), ("-x", 2),
+    ],
+)
+def test_tree_depth_limit_is_100_levels(template: str, levels: int) -> None:
+    assert _deepest(template) == 100 - levels
+
+
+def test_parenthesis_depth_limit_is_100() -> None:
+    assert parse("(" * 100 + "x" + ")" * 100).value(3.0) == 3.0
+    assert parse("exp(" * 49 + "(" * 51 + "x" + ")" * 100).kinks == ()
+    many = " + ".join(["(x)"] * 150)  # closed parentheses do not add up
+    assert parse(many).grad(0.0) == 150.0
+    for text in ("(" * 101 + "x" + ")" * 101, "[" * 101, "{" * 101, "(" * 50 + "[" * 51):
+        with pytest.raises(ExpressionError) as e:
+            parse(text)
+        assert e.value.reason == "parentheses nest deeper than 100 levels"
