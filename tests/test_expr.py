@@ -1049,3 +1049,88 @@ def test_parenthesis_depth_limit_is_100() -> None:
         with pytest.raises(ExpressionError) as e:
             parse(text)
         assert e.value.reason == "parentheses nest deeper than 100 levels"
+
+
+# --- a law over the whole language: f, f', f'' against mpmath, away from kinks -------------------
+
+_MARGINS: list = []  # |a − b| at every switch mpmath's reference meets
+
+
+def _switch(a, b):
+    _MARGINS.append(abs(a - b))
+    return a > b
+
+
+WIDE_UNARY = {
+    **UNARY,
+    "cos": ("cos({})", mpmath.cos),
+    "erf": ("erf({})", mpmath.erf),
+    "erfc": ("erfc({})", mpmath.erfc),
+    "expm1_neg_sq": ("expm1(-({0})*({0}))", lambda u: mpmath.expm1(-u * u)),
+    "log_1p_sq": ("log(1 + ({0})*({0}))", lambda u: mpmath.log(1 + u * u)),
+    "sq": ("({})**2", lambda u: u**2),
+    "cube": ("({})**3", lambda u: u**3),
+    "one": ("({})**1", lambda u: u),
+    "zero": ("({})**0", lambda u: mpmath.mpf(1)),
+    "inv_1p_sq": ("(1 + ({0})*({0}))**-1.5", lambda u: (1 + u * u) ** -1.5),
+    "pow_var": ("1.5**({})", lambda u: mpmath.mpf(1.5) ** u),
+    "abs": ("abs({})", lambda u: -u if _switch(0, u) else u),
+    "relu_shift": ("relu({} - 0.25)", lambda u: u - 0.25 if _switch(u, 0.25) else mpmath.mpf(0)),
+}
+WIDE_BINARY = {
+    **BINARY,
+    "min": ("min({}, {})", lambda a, b: b if _switch(a, b) else a),
+    "max": ("max({}, {})", lambda a, b: a if _switch(a, b) else b),
+    "where": ("where({0} > {1}, {1}*{1}, {0})", lambda a, b: b * b if _switch(a, b) else a),
+    "pow_sq_var": ("(1 + ({0})*({0}))**({1})", lambda a, b: (1 + a * a) ** b),
+}
+wide_trees = st.recursive(
+    leaves,
+    lambda sub: st.one_of(
+        st.tuples(st.sampled_from(sorted(WIDE_UNARY)), sub),
+        st.tuples(st.sampled_from(sorted(WIDE_BINARY)), sub, sub),
+    ),
+    max_leaves=6,
+)
+
+
+def _wide_text(tree: tuple) -> str:
+    if tree[0] == "x":
+        return "x"
+    if tree[0] == "c":
+        return repr(tree[1])
+    if tree[0] in WIDE_UNARY:
+        return WIDE_UNARY[tree[0]][0].format(_wide_text(tree[1]))
+    return WIDE_BINARY[tree[0]][0].format(_wide_text(tree[1]), _wide_text(tree[2]))
+
+
+def _wide_mp(tree: tuple, x):
+    if tree[0] == "x":
+        return x
+    if tree[0] == "c":
+        return mpmath.mpf(tree[1])
+    if tree[0] in WIDE_UNARY:
+        return WIDE_UNARY[tree[0]][1](_wide_mp(tree[1], x))
+    return WIDE_BINARY[tree[0]][1](_wide_mp(tree[1], x), _wide_mp(tree[2], x))
+
+
+@settings(max_examples=150, deadline=None)
+@given(tree=wide_trees, x0=st.sampled_from((-1.3171, -0.4093, 0.2281, 0.6917, 1.7713)))
+def test_the_whole_language_matches_mpmath_away_from_kinks(tree: tuple, x0: float) -> None:
+    assume(_depends_on_x(tree))
+    try:
+        expr = parse(_wide_text(tree))
+    except ExpressionError as e:  # a constant part out of range, as 1.5**(1.5**(...)): refused
+        assume("not a finite number" not in str(e) and "out of range" not in str(e))
+        raise
+    _MARGINS.clear()
+    with mpmath.workdps(40):
+        want = [mpmath.diff(lambda t: _wide_mp(tree, t), mpmath.mpf(x0), n) for n in range(3)]
+    # a kink within reach of mpmath's step, or where float rounding could pick the other side
+    assume(all(m > 1e-8 for m in _MARGINS))
+    assume(all(abs(w) < 1e100 for w in want))
+    for order in range(3):
+        got = float(_quiet(expr.derivative, x0, order))
+        w = float(want[order])
+        # Relative to |f^(k)|, or to 1 where f^(k) is a small difference of O(1) terms.
+        assert abs(got - w) <= 1e-11 * max(abs(w), 1.0), (expr.text, x0, order, got, w)
