@@ -1081,7 +1081,7 @@ WIDE_BINARY = {
     **BINARY,
     "min": ("min({}, {})", lambda a, b: b if _switch(a, b) else a),
     "max": ("max({}, {})", lambda a, b: a if _switch(a, b) else b),
-    "where": ("where({0} > {1}, {1}*{1}, {0})", lambda a, b: b * b if _switch(a, b) else a),
+    "where": ("where({0} > {1}, ({1})*({1}), {0})", lambda a, b: b * b if _switch(a, b) else a),
     "pow_sq_var": ("(1 + ({0})*({0}))**({1})", lambda a, b: (1 + a * a) ** b),
 }
 wide_trees = st.recursive(
