@@ -1034,6 +1034,7 @@ def _deepest(template: str) -> int:
         ("max(x, 1)", 2), ("min(1, exp(x))", 3), ("relu(x)", 2), ("leaky_relu(x, alpha=0.5)", 2),
         ("hardtanh(x, min=-0.5)", 3), ("where(x > 0, 1, 2)", 3), ("where(1 > 0, x, 2)", 3),
         ("where(1 > 0, exp(x), 2)", 3), ("where(1 > 0, 1, exp(exp(x)))", 4), ("-x", 2),
+        ("exp(x)**2", 3), ("2**exp(x)", 3),
     ],
 )
 def test_tree_depth_limit_is_100_levels(template: str, levels: int) -> None:
@@ -1134,3 +1135,88 @@ def test_the_whole_language_matches_mpmath_away_from_kinks(tree: tuple, x0: floa
         w = float(want[order])
         # Relative to |f^(k)|, or to 1 where f^(k) is a small difference of O(1) terms.
         assert abs(got - w) <= 1e-11 * max(abs(w), 1.0), (expr.text, x0, order, got, w)
+
+
+
+# --- work done only when asked ------------------------------------------------------------------
+
+_UFUNCS: list[str] = []
+
+
+class _Recorded(np.ndarray):
+    """An array that notes each numpy ufunc (and operator) applied to it directly."""
+
+    def __array_ufunc__(self, ufunc, method, *inputs, **kwargs):
+        _UFUNCS.append(ufunc.__name__)
+        plain = [a.view(np.ndarray) if isinstance(a, _Recorded) else a for a in inputs]
+        return getattr(ufunc, method)(*plain, **kwargs)
+
+
+@pytest.mark.parametrize(
+    "text, calls",  # the ufuncs applied to x itself when the jet is asked for f; f, f'; f, f', f''
+    [
+        ("exp(x)", (["exp"], ["exp"], ["exp"])),
+        ("log(x)", (["log"], ["divide", "log"], ["divide", "log"])),
+        ("log1p(x)", (["log1p"], ["add", "log1p"], ["add", "log1p"])),
+        ("expm1(x)", (["expm1"], ["exp", "expm1"], ["exp", "expm1"])),
+        ("sqrt(x)", (["sqrt"], ["sqrt"], ["sqrt", "divide"])),
+        ("sin(x)", (["sin"], ["sin", "cos"], ["sin", "cos"])),
+        ("cos(x)", (["cos"], ["cos", "sin"], ["cos", "sin"])),
+        ("tanh(x)", (["tanh"], ["tanh", "absolute"], ["tanh", "absolute"])),
+        ("erf(x)", (["erf"], ["clip", "erf"], ["clip", "erf", "clip"])),
+        ("erfc(x)", (["erfc"], ["clip", "erfc"], ["clip", "erfc", "clip"])),
+        ("abs(x)", (["absolute"], ["sign", "absolute"], ["sign", "absolute"])),
+        ("x**3", (["power"], ["power", "power"], ["power", "power", "power"])),
+        ("x**0", (["power"], ["power"], ["power"])),
+        ("x**1", ([], [], [])),
+        ("2**x", (["power"], ["power", "multiply"], ["power", "multiply"])),
+        ("where(x**3 > 0.5, 1, 2)", (["power"], ["power"], ["power"])),
+        ("where(0.5 < x**3, 1, 2)", (["power"], ["power"], ["power"])),
+    ],
+)
+def test_asking_for_f_computes_no_derivative(text: str, calls: tuple) -> None:
+    x = np.array([0.5, 1.5]).view(_Recorded)
+    for n, want in zip((1, 2, 3), calls, strict=True):
+        _UFUNCS.clear()
+        parse(text)._root.jet(x, n)
+        assert _UFUNCS == want, (text, n)
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["abs(x)*x", "min(x, 1)", "min(1, x*x)", "max(x*x, x)", "max(x, x*x, 2)", "where(x > 1, x, 2)",
+     "where(x > 1, 1, x*x)", "where(x > 1, x*x, x*x*x)"],
+)
+def test_a_switch_carries_only_the_orders_asked_for(text: str) -> None:
+    # an order not asked for is None (not computed), however many its branches carry
+    x = np.array([0.5, 2.0])
+    root = parse(text)._root
+    assert root.jet(x, 1)[1:] == (None, None)
+    assert root.jet(x, 2)[1] is not None and root.jet(x, 2)[2] is None
+    if "x*x" in text:
+        assert root.jet(x, 3)[2] is not None
+
+
+def test_threads_reach_the_kernels(monkeypatch) -> None:
+    parse_module = sys.modules["actcli.core.expr.parse"]
+    seen = []
+    real = parse_module.apply
+
+    def spy(kernel, x, params, threads=None, out=None):
+        seen.append(threads)
+        return real(kernel, x, params, threads, out)
+
+    monkeypatch.setattr(parse_module, "apply", spy)
+    expr = parse("x*x")
+    expr.value(1.0, 3), expr.grad(1.0, 2), expr.grad2(1.0, threads=5), expr.derivative(1.0, 0, 7)
+    expr.value(1.0)
+    assert seen == [3, 2, 5, 7, None]
+
+
+def test_erf_and_erfc_derivatives_vanish_in_the_far_tails() -> None:
+    x = np.array([-np.inf, -1e300, -1e200, -41.0, 41.0, 1e200, 1e300, np.inf])
+    for text, values in (("erf(x)", [-1.0] * 4 + [1.0] * 4), ("erfc(x)", [2.0] * 4 + [0.0] * 4)):
+        expr = parse(text)
+        assert _quiet(expr.value, x).tolist() == values
+        for order in (1, 2):
+            assert np.all(_quiet(expr.derivative, x, order) == 0.0), (text, order)
