@@ -1034,7 +1034,9 @@ def _deepest(template: str) -> int:
         ("max(x, 1)", 2), ("min(1, exp(x))", 3), ("relu(x)", 2), ("leaky_relu(x, alpha=0.5)", 2),
         ("hardtanh(x, min=-0.5)", 3), ("where(x > 0, 1, 2)", 3), ("where(1 > 0, x, 2)", 3),
         ("where(1 > 0, exp(x), 2)", 3), ("where(1 > 0, 1, exp(exp(x)))", 4), ("-x", 2),
-        ("exp(x)**2", 3), ("2**exp(x)", 3),
+        ("exp(x)**2", 3), ("2**exp(x)", 3), ("where(exp(x) > 0, 1, 2)", 4),
+        ("where(0 > exp(x), 1, 2)", 4), ("max(exp(x), 1)", 3), ("max(1, exp(x))", 3),
+        ("relu(exp(x))", 3), ("hardtanh(x, min=-exp(1))", 4),
     ],
 )
 def test_tree_depth_limit_is_100_levels(template: str, levels: int) -> None:
@@ -1046,6 +1048,11 @@ def test_parenthesis_depth_limit_is_100() -> None:
     assert parse("exp(" * 49 + "(" * 51 + "x" + ")" * 100).kinks == ()
     many = " + ".join(["(x)"] * 150)  # closed parentheses do not add up
     assert parse(many).grad(0.0) == 150.0
+    # ] and } close too: a refused index or set is refused for itself, not for depth
+    for text, reason in (("x" + "[0]" * 150, "indexing is not allowed"), ("x + " + "{1} + " * 150 + "x", "sets are not allowed")):
+        with pytest.raises(ExpressionError) as e:
+            parse(text)
+        assert e.value.reason == reason
     for text in ("(" * 101 + "x" + ")" * 101, "[" * 101, "{" * 101, "(" * 50 + "[" * 51):
         with pytest.raises(ExpressionError) as e:
             parse(text)
@@ -1220,3 +1227,26 @@ def test_erf_and_erfc_derivatives_vanish_in_the_far_tails() -> None:
         assert _quiet(expr.value, x).tolist() == values
         for order in (1, 2):
             assert np.all(_quiet(expr.derivative, x, order) == 0.0), (text, order)
+
+
+def test_a_kernel_that_loses_nan_inside_an_expression_still_gives_nan() -> None:
+    # A kernel that branches on v > 0 gives 0 for nan (the comparison is False): the call puts
+    # the nan back, so relu(log(x)) is nan where log(x) is, whatever the kernel does.
+    from types import SimpleNamespace
+
+    def branchy(v, out):
+        out[...] = np.where(v > 0, v, 0.0)
+        return out
+
+    def ones(v, out):
+        out[...] = 1.0
+        return out
+
+    expr = parse("relu(log(x))")
+    decl = SimpleNamespace(value=branchy, grad=ones, grad2=ones)
+    expr._root.act = SimpleNamespace(decl=decl, params={}, kinks=(0.0,), name="relu")
+    x = np.array([-1.0, np.e])
+    for order in range(3):
+        got = expr.derivative(x, order)
+        assert np.isnan(got[0]) and not np.isnan(got[1]), order
+    assert expr.value(np.e) == 1.0
