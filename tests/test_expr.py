@@ -1030,7 +1030,10 @@ def _deepest(template: str) -> int:
     "template, levels",
     [
         # levels below the top: x alone is one level; each call, operator run or where adds one
-        ("x", 1), ("(x)", 1), ("exp(x)", 2), ("x + 1 - x", 2), ("x*2/x", 2), ("x**2", 2),
+        ("x", 1), ("(x)", 1), ("+x", 2), ("exp(x)", 2), ("x**2", 2),
+        # unary minus binds tighter than + and *: parentheses put the run under the minuses
+        ("(x + 1 - x)", 2), ("(x*2/x)", 2), ("(x + exp(x))", 3), ("(exp(x) - x)", 3),
+        ("(x*exp(x))", 3), ("(exp(x)/x)", 3), ("where(1 > 0, exp(exp(x)), 2)", 4),
         ("max(x, 1)", 2), ("min(1, exp(x))", 3), ("relu(x)", 2), ("leaky_relu(x, alpha=0.5)", 2),
         ("hardtanh(x, min=-0.5)", 3), ("where(x > 0, 1, 2)", 3), ("where(1 > 0, x, 2)", 3),
         ("where(1 > 0, exp(x), 2)", 3), ("where(1 > 0, 1, exp(exp(x)))", 4), ("-x", 2),
@@ -1041,6 +1044,13 @@ def _deepest(template: str) -> int:
 )
 def test_tree_depth_limit_is_100_levels(template: str, levels: int) -> None:
     assert _deepest(template) == 100 - levels
+
+
+def test_unary_plus_counts_as_a_level() -> None:
+    assert parse("+" * 99 + "x").value(2.0) == 2.0
+    with pytest.raises(ExpressionError) as e:
+        parse("+" * 100 + "x")
+    assert str(e.value) == "the expression nests deeper than 100 levels: 'x' at column 101"
 
 
 def test_parenthesis_depth_limit_is_100() -> None:
