@@ -687,7 +687,7 @@ def test_kink_conventions_away_from_zero(text: str, x: float, slope: float) -> N
         ("relu(x - x)", ()), ("relu(x*x)", ()), ("relu(2/x)", ()), ("relu(x/x)", ()),
         ("abs(exp(x)) + relu(x - 1)", ()), ("min(x, 0, 1)", ()), ("min(x, 0, 1) + abs(x)", ()),
         ("max(x*x, 1)", ()), ("where(x*x > 1, 1, 2)", ()), ("x + abs(pi - 4)", ()),
-        ("tanh(x)", ()), ("relu(2)*x", ()), ("where(1 > 0, x, 2*x)", ()),
+        ("tanh(x)", ()), ("relu(2)*x", ()), ("relu(-(x*x))", ()), ("abs(-exp(x))", ()), ("where(1 > 0, x, 2*x)", ()),
     ],
 )
 def test_kinks_reported(text: str, kinks: tuple) -> None:
@@ -1201,7 +1201,7 @@ def test_asking_for_f_computes_no_derivative(text: str, calls: tuple) -> None:
 
 @pytest.mark.parametrize(
     "text",
-    ["abs(x)*x", "min(x, 1)", "min(1, x*x)", "max(x*x, x)", "max(x, x*x, 2)", "where(x > 1, x, 2)",
+    ["exp(x)", "exp(2*x)", "x/(1 + x)", "x/exp(x)", "2**x", "x**x", "abs(x)*x", "min(x, 1)", "min(1, x*x)", "max(x*x, x)", "max(x, x*x, 2)", "where(x > 1, x, 2)",
      "where(x > 1, 1, x*x)", "where(x > 1, x*x, x*x*x)"],
 )
 def test_a_switch_carries_only_the_orders_asked_for(text: str) -> None:
@@ -1260,3 +1260,17 @@ def test_a_kernel_that_loses_nan_inside_an_expression_still_gives_nan() -> None:
         got = expr.derivative(x, order)
         assert np.isnan(got[0]) and not np.isnan(got[1]), order
     assert expr.value(np.e) == 1.0
+
+
+def test_quotient_of_pieces_with_no_slope() -> None:
+    expr = parse("where(x > 0, 1, 2)/where(x > 0, 4, 8)")
+    for order, want in ((0, 0.25), (1, 0.0), (2, 0.0)):
+        assert expr.derivative(1.0, order) == want
+
+
+def test_a_constant_that_overflows_is_refused_without_a_warning() -> None:
+    for text in ("1/(1 - 1)", "exp(1000)", "log(0) + x", "(-1)**0.5"):
+        with warnings.catch_warnings():
+            warnings.simplefilter("error")
+            with pytest.raises(ExpressionError):
+                parse(text)
