@@ -738,6 +738,13 @@ LONG_MESSAGES = [
     ("  2*y", "unknown name: 'y' at column 5; the variable is 'x', the constants 'pi' and 'e'"),
     (" \uff58", "character U+FF58 FULLWIDTH LATIN SMALL LETTER X is not allowed (printable ASCII only): '\uff58' at column 2; did you mean 'x'?"),
     ("x**(2**7)", "exponent 128 is out of range (|exponent| <= 64): '2**7' at column 5"),
+    ("hardtanh(x, foo=1)", "hardtanh: unknown parameter 'foo': 'foo=1' at column 13; its parameters: min, max"),
+    ("X" * 101, "unknown name: '" + "X" * 37 + "...' at column 1; the variable is 'x', the constants 'pi' and 'e'"),
+    ("X" + "(" * 101, "parentheses nest deeper than 100 levels: '(' at column 102"),
+    ("(((x) + " + "(" * 99 + "x" + ")" * 101, "parentheses nest deeper than 100 levels: '(x" + ")" * 35 + "...' at column 107"),
+    ("(x) + " + "(" * 101 + "x" + ")" * 101, "parentheses nest deeper than 100 levels: '(x" + ")" * 35 + "...' at column 107"),
+    ("swsh(x)", "unknown function: 'swsh' at column 1; did you mean 'swish'?"),  # an alias
+    ("logistc(x)", "unknown function: 'logistc' at column 1; did you mean 'logistic'?"),
 ]
 MESSAGES = [
         ('x.y', "attributes are not allowed: 'x.y' at column 1"),
