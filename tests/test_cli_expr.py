@@ -193,3 +193,55 @@ def test_the_whole_hostile_list_exits_2_through_the_cli_with_no_side_effect(tmp_
         assert r.stdout == "" and r.stderr.count("\n") == 1, text
         handled(r)
     assert list(tmp_path.iterdir()) == []  # open('f', 'w'), touch pwned: nothing happened
+
+
+# --- the language through the CLI: values written here, messages pinned --------------------------
+
+
+@pytest.mark.parametrize(
+    "args, stdout",
+    [
+        (["eval", "min(x, 2*x)", "--", "-1", "1"], "-1.0\t-2.0\n1.0\t1.0\n"),
+        (["eval", "max(x, 2*x)", "--", "-1", "1"], "-1.0\t-1.0\n1.0\t2.0\n"),
+        (["grad", "min(x, 2*x)", "--", "-1", "1"], "-1.0\t2.0\n1.0\t1.0\n"),
+        (["grad", "relu((x+1)/2)", "--", "-3", "-1", "0"], "-3.0\t0.0\n-1.0\t0.0\n0.0\t0.5\n"),
+        (["eval", "x**0", "0", "2"], "0.0\t1.0\n2.0\t1.0\n"),
+        (["grad", "x**1", "--order", "2", "0"], "0.0\t0.0\n"),
+        (["grad", "x**2", "--order", "2", "0"], "0.0\t2.0\n"),
+        (["grad", "where(x > 0, x**3, -x*x)", "--order", "2", "--", "-1", "2"], "-1.0\t-2.0\n2.0\t12.0\n"),
+        (["grad", "cos(x)", "0"], "0.0\t-0.0\n"),
+        (["grad", "erfc(x)", "--order", "2", "0"], "0.0\t0.0\n"),
+    ],
+)
+def test_expression_values_through_the_cli(args, stdout):
+    assert ok(*args) == stdout
+
+
+def test_info_reports_kinks_away_from_zero():
+    rec = strict_loads(ok("info", "relu((x+1)/2)", "--json"))
+    assert rec["formula"] == "relu((x + 1)/2)" and rec["kinks"] == [-1.0]
+    assert rec["f0"] == 0.5 and rec["max_slope"] == 0.5
+    rec = strict_loads(ok("info", "abs(x - 1) + relu(3 - x)", "--json"))
+    assert rec["kinks"] == [1.0, 3.0]
+
+
+@pytest.mark.parametrize(
+    "text, message",
+    [
+        ("where(x > 0, 1)", "where takes three arguments: where(a > b, c, d): 'where(x > 0, 1)' at column 1"),
+        ("leaky_relu(x, alpha=1, alpha=2)", "leaky_relu: parameter 'alpha' is given twice: 'alpha=2' at column 24"),
+        ("np.exp(x)", "only named functions can be called: 'np.exp' at column 1"),
+        ("x.tanh(x)", "only named functions can be called: 'x.tanh' at column 1"),
+        ("x**65", "exponent 65 is out of range (|exponent| <= 64): '65' at column 4"),
+        ("0**x", "a power with a variable exponent needs a positive base: '0' at column 1"),
+        ("1e301*x", "number too large (the limit is 1e+300): '1e301' at column 1"),
+        ("x+" * 500 + "x", "the expression is 1001 characters long; the limit is 1000"),
+    ],
+)
+@pytest.mark.parametrize("command", ["eval", "grad", "info"])
+def test_expression_errors_through_the_cli_are_one_exact_line(command, text, message):
+    args = [command, text] + ([] if command == "info" else ["1"])
+    r = run(*args)
+    assert r.exit_code == 2 and r.stdout == ""
+    assert r.exception is None or isinstance(r.exception, SystemExit)
+    assert r.stderr == f"actcli {command}: {message}\n"

@@ -69,9 +69,15 @@ def quotient(a: Jet, b: Jet, n: int) -> Jet:
 # --- the elementary functions: v -> (g(v), g'(v), g''(v)), the derivatives only when n asks ---
 
 
+def _clip40(v: Any) -> Any:
+    # Beyond ±40, e^(−v²) is 0: clipped, v·e^(−v²) is 0 at ±inf too (not inf·0 = nan), and
+    # two_prod gets |v| < 1e300.
+    return np.clip(v, -40.0, 40.0)
+
+
 def _gauss(v: Any) -> Any:
     """e^(−v²), with v² carried as hi + lo: rounding v² first would cost v²·eps of relative error."""
-    vc = np.clip(v, -40.0, 40.0)  # beyond, e^(−v²) is 0; and two_prod needs |v| < 1e300
+    vc = _clip40(v)
     hi, lo = two_prod(vc, vc)
     return np.exp(-hi) * (1.0 - lo)
 
@@ -123,14 +129,14 @@ def _erf(v: Any, n: int) -> tuple[Any, Any, Any]:
     from scipy.special import erf
 
     d = _TWO_OVER_SQRT_PI * _gauss(v) if n > 1 else None
-    return erf(v), d, times(-2.0 * v, d)
+    return erf(v), d, times(-2.0 * _clip40(v), d) if n > 2 else None
 
 
 def _erfc(v: Any, n: int) -> tuple[Any, Any, Any]:
     from scipy.special import erfc
 
     d = _TWO_OVER_SQRT_PI * _gauss(v) if n > 1 else None
-    return erfc(v), neg(d), times(2.0 * v, d)
+    return erfc(v), neg(d), times(2.0 * _clip40(v), d) if n > 2 else None
 
 
 ELEMENTARY: dict[str, Callable[[Any, int], tuple[Any, Any, Any]]] = {
