@@ -202,7 +202,8 @@ def test_collapse_defaults_to_linear_tanh_relu():
     doc = strict_loads(ok("collapse", "--json"))
     assert [r["function"] for r in doc] == ["linear", "tanh", "relu"]
     want = [core.collapse(actcli.get(n)).to_dict() for n in ("linear", "tanh", "relu")]
-    assert doc == want
+    assert [{k: v for k, v in r.items() if k != "collapses"} for r in doc] == want
+    assert [r["collapses"] for r in doc] == [True, False, False]  # what the table says
     linear, tanh, relu = doc
     assert linear["relative_residual"] < 1e-12  # rounding
     assert tanh["relative_residual"] > 0.1 and relu["relative_residual"] > 0.1
@@ -215,7 +216,7 @@ def test_collapse_json_exact_document():
     assert out == (
         '[{"function": "linear", "params": {}, "init": "xavier", "depth": 1, "width": 1, '
         f'"batch": 1, "seed": 0, "bias": 0.0, "max_abs_diff": 0.0, '
-        f'"max_abs_output": {c.max_abs_output!r}, "relative_residual": 0.0}}]\n'
+        f'"max_abs_output": {c.max_abs_output!r}, "relative_residual": 0.0, "collapses": true}}]\n'
     )
 
 

@@ -114,7 +114,8 @@ def test_expressions_and_dialects_plot():
     "args, words",
     [
         (["plot", "sigmod"], ["actcli plot: unknown function 'sigmod'", "'sigmoid'"]),
-        (["plot", "relu", "--range", "3", "1"], ["x range is empty", "start 3", "stop 1"]),
+        (["plot", "relu", "relu", "--range", "0", "1"], ["'relu' is given twice"]),
+        (["plot", "sigmoid", "logistic"], ["'sigmoid' is given twice"]),
         (["plot", "relu", "--range", "1", "1"], ["x range is empty"]),
         (["plot", "relu", "--width", "10"], ["width", ">= 20", "not 10"]),
         (["plot", "relu", "--height", "2"], ["height", ">= 5"]),
@@ -163,7 +164,7 @@ def test_compare_plot_range_and_num():
         (["compare", "relu", "tanh", "--plot", "--json"], ["--plot", "leave out --json"]),
         (["compare", "relu", "tanh", "--plot", "-o", "x.json"], ["leave out --output"]),
         (["compare", "relu", "tanh", "--width", "50", "1"], ["--width", "add --plot"]),
-        (["compare", "relu", "tanh", "--plot", "--range", "2", "1"], ["x range is empty"]),
+        (["compare", "relu", "tanh", "--plot", "--range", "2", "2"], ["x range is empty"]),
     ],
 )
 def test_compare_plot_errors(args, words):
@@ -218,3 +219,8 @@ def test_plot_diff_and_annotate_reach_the_chart():
     out = ok("plot", "mish", "--annotate", "--width", "70", "--height", "18")
     assert out == drawn(["mish"], -6, 6, annotate=True, width=70, height=18)
     assert "f' = 0 at x = -1.192" in out
+
+
+def test_a_range_given_backwards_draws_the_same_chart_as_eval_counts_down():
+    """plot --range 2 1 was refused while eval --range 5 1 counts down: one rule now."""
+    assert ok("plot", "relu", "--range", "2", "-1") == ok("plot", "relu", "--range", "-1", "2")

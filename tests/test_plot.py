@@ -8,6 +8,7 @@ import sys
 
 import numpy as np
 import pytest
+from clitools import ok  # tests/ is on the path
 
 import actcli
 from actcli.render.charts import ANSI, SHADE, Chart, PlotError, chart, series_label
@@ -57,7 +58,7 @@ def shade_row(c: Chart, label: str) -> str:
 def test_legend_names_every_series_with_primes_and_parameters():
     c = chart(acts("sigmoid", "leaky_relu:alpha=0.2"), orders=(0, 1), width=100, height=30)
     legend = "\n".join(lines_of(c)[axis(c)[0] + 2 :])
-    for label in ("sigmoid", "sigmoid'", "leaky_relu:alpha=0.2", "leaky_relu':alpha=0.2"):
+    for label in ("sigmoid", "sigmoid'", "leaky_relu:alpha=0.2", "leaky_relu:alpha=0.2'"):
         assert re.search(rf"(^|\s){re.escape(label)}(\s|$)", legend, re.M), label
 
 
@@ -73,7 +74,10 @@ def test_only_the_orders_asked_for(orders, expected):
 
 def test_series_label():
     assert series_label(actcli.get("sigmoid"), 2) == "sigmoid''"
-    assert series_label(actcli.get("elu:alpha=2"), 1) == "elu':alpha=2"
+    assert series_label(actcli.get("elu:alpha=2"), 1) == "elu:alpha=2'"
+    # one rule with the tables' headers
+    out = ok("grad", "elu:alpha=2", "--table", "1")
+    assert "elu:alpha=2'(x)" in out
 
 
 def test_legend_wraps_to_the_width():

@@ -637,6 +637,14 @@ def get_function(spec: str, dialect: Any = None) -> Any:
     return actcli.get(spec, dialect=dialect.value if dialect is not None else None)
 
 
+def once(acts: Sequence[Any]) -> None:
+    """Refuse a function named twice (by any of its names: sigmoid and logistic are one)."""
+    labels = [a.label for a in acts]
+    twice = next((lab for i, lab in enumerate(labels) if lab in labels[:i]), None)
+    if twice is not None:
+        raise sources.InputError(f"'{twice}' is given twice; name each function once", EXIT_USAGE)
+
+
 def is_expression(act: Any) -> bool:
     return not hasattr(act, "decl")  # an Expression has no declaration behind it
 

@@ -22,6 +22,7 @@ from actcli.cli.app import (
     emit,
     examples,
     get_function,
+    once,
     sources,
     warn,
 )
@@ -53,10 +54,14 @@ def draw(
     annotate: bool = False,
     diff: bool = False,
 ) -> None:
-    """One chart (actcli.render.charts) to stdout, or to `save`; each warning one line on stderr."""
+    """One chart (actcli.render.charts) to stdout, or to `save`; each warning one line on stderr.
+    A function named twice is refused, as compare refuses it; --range 2 1 draws over [1, 2], as
+    eval --range 5 1 counts down over the same points."""
     from actcli.render import tables
     from actcli.render.charts import chart
 
+    once(acts)
+    start, stop = min(start, stop), max(start, stop)
     c = chart(acts, start, stop, points=points, orders=orders, width=width, height=height,
               ylim=ylim, title=title, shade_vanishing=shade, color=tables.use_color(no_color),
               logy=logy, overlay=overlay, annotate=annotate, diff=diff)  # fmt: skip

@@ -358,8 +358,9 @@ def collapse_(
         collapse(a, depth=depth, width=width, batch=batch, seed=seed, init=init, bias=bias)
         for a in acts
     ]
-    if fmt == "json":
-        emit(records.records_json([r.to_dict() for r in results]), output)
+    if fmt == "json":  # the table's "= x·W + b?" column too, as a boolean
+        docs = [{**r.to_dict(), "collapses": bool(r.relative_residual <= COLLAPSED)} for r in results]
+        emit(records.records_json(docs), output)
         return
     rows = [
         {

@@ -44,6 +44,7 @@ from actcli.cli.app import (
     given,
     is_expression,
     no_formats,
+    once,
     open_source,
     sources,
     stdout_guard,
@@ -312,9 +313,6 @@ def compare(
     specs, tokens = sources.split_specs(args)
     if not specs:
         raise sources.InputError("name at least one function to compare, as in: compare relu gelu 1", 2)
-    twice = next((s for i, s in enumerate(specs) if s in specs[:i]), None)
-    if twice:
-        raise sources.InputError(f"'{twice}' is given twice; name each function once", EXIT_USAGE)
     orders = [0] if value and not grad else [1] if grad and not value else [0, 1]
     if plot:
         if tokens or input_ is not None:
@@ -335,5 +333,6 @@ def compare(
             "--width, --height and --save are for a chart: add --plot", EXIT_USAGE
         )
     acts = [get_function(s, dialect) for s in specs]
+    once(acts)
     job = stream.Job("compare", tuple(zip(acts, specs, strict=True)), tuple(orders), threads=threads)
     _write_points(job, open_source(tokens, span, num, input_, dtype), fmt, output, no_color, force)

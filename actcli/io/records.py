@@ -22,7 +22,8 @@ part in the masks)::
      "value_differs": [false, false], "grad_differs": [true, false]}
 
 flow, dead: exactly `FlowResult.to_dict()` and `DeadResult.to_dict()` of `actcli.core.flow`;
-collapse: an array of `CollapseResult.to_dict()`, one per function.
+collapse: an array of `CollapseResult.to_dict()`, one per function, with "collapses" (the
+table's yes/no: relative_residual at rounding level).
 
 `table --verify` adds to each row `"checks": [{"property": "output_range", "declared": "(0, 1)",
 "measured": "[0, 1]", "agrees": true}, ...]`. `list` writes `{"name", "aliases", "params"}` rows

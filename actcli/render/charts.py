@@ -91,10 +91,9 @@ class Chart:
 
 
 def series_label(act: Activation, order: int) -> str:
-    """'sigmoid', "sigmoid'", "leaky_relu':alpha=0.2": primes on the name, parameters after."""
-    label, name = act.label, act.name
-    primes = "'" * order
-    return name + primes + label[len(name) :] if label.startswith(name) else label + primes
+    """'sigmoid', "sigmoid'", "leaky_relu:alpha=0.2'": the primes after the function as it is
+    typed, as in the tables' headers ("leaky_relu:alpha=0.2'(x)")."""
+    return act.label + "'" * order
 
 
 def terminal_size() -> tuple[int, int]:
