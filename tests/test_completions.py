@@ -137,3 +137,25 @@ def test_fish_completes_function_names(tmp_path: Path) -> None:
     cmd = f"set -x PATH {BIN} $PATH; source {script}; complete -C 'actcli grad si'"
     out = subprocess.run(["fish", "-c", cmd], capture_output=True, text=True, env=env, timeout=60)
     assert out.stdout.split() == ["sigmoid", "silu"], out.stderr
+
+
+@pytest.mark.parametrize("shell, filename", sorted(completions.SHELLS.items()))
+def test_install_completion_installs_the_shipped_script(shell, filename, tmp_path, monkeypatch):
+    """--install-completion wrote typer's bash script, which completes files after
+    'leaky_relu:'; it now installs (and --show-completion prints) the shipped one."""
+    from clitools import run  # tests/ is on the path
+
+    from actcli.cli import app as cli
+
+    monkeypatch.setattr(cli, "_shell", lambda: shell)
+    monkeypatch.setenv("HOME", str(tmp_path))
+    shipped = (ROOT / "completions" / filename).read_text()
+    r = run("--show-completion")
+    assert r.exit_code == 0 and r.stdout == shipped + "\n"
+    r = run("--install-completion")
+    assert r.exit_code == 0, (r.stdout, r.stderr, r.exception)
+    installed = [p for p in tmp_path.rglob("*") if p.is_file() and p.read_text() == shipped]
+    assert len(installed) == 1, sorted(tmp_path.rglob("*"))
+    assert f"{shell} completion installed in {installed[0]}" in r.stdout
+    if shell == "bash":
+        assert f"source '{installed[0]}'" in (tmp_path / ".bashrc").read_text()

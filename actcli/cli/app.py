@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Annotated, Any
 
 import typer
+from typer.completion import completion_init
 from typer.core import TyperCommand, TyperGroup
 
 import actcli
@@ -605,6 +606,7 @@ app = typer.Typer(
         "actcli table sigmoid tanh relu leaky_relu linear",
     ),
     no_args_is_help=True,
+    add_completion=False,  # actcli's own --install-completion, with its own scripts (below)
     context_settings={"help_option_names": ["-h", "--help"]},
     rich_markup_mode=None,  # plain click help: no rich import, half the time of --help
     pretty_exceptions_enable=False,
@@ -617,12 +619,67 @@ def _show_version(value: bool) -> None:
         raise typer.Exit()
 
 
+completion_init()  # TAB completion for bash, zsh and fish (typer does this with add_completion)
+
+
+def _shell() -> str:
+    """The shell actcli runs in (bash, zsh, fish), as typer detects it; else $SHELL's name."""
+    try:
+        import shellingham
+
+        return shellingham.detect_shell()[0]
+    except Exception:  # shellingham missing, or no shell found: $SHELL says
+        return Path(os.environ.get("SHELL", "bash")).name
+
+
+def _completion(install: bool) -> None:
+    """--show-completion and --install-completion with actcli's own scripts (completions/):
+    typer's bash script lets bash split 'leaky_relu:' at the colon and complete file names."""
+    from actcli import completions
+
+    shell = _shell()
+    if shell not in completions.SHELLS:
+        print(f"actcli: no completion for the {shell} shell; bash, zsh and fish have one",
+              file=sys.stderr)  # fmt: skip
+        raise typer.Exit(EXIT_FAILURE)
+    if not install:
+        print(completions.script(shell))
+        raise typer.Exit()
+    from typer._completion_shared import install as typer_install
+
+    # typer writes the script and the line in ~/.bashrc, ~/.zshrc or fish's folder; the script
+    # is then made actcli's own (for zsh and fish the two are the same).
+    _, path = typer_install(shell=shell, prog_name="actcli", complete_var="_ACTCLI_COMPLETE")
+    path.write_text(completions.script(shell))
+    print(f"{shell} completion installed in {path}; it completes commands, options and function "
+          "names with their parameters. It takes effect in a new terminal.")  # fmt: skip
+    raise typer.Exit()
+
+
 @app.callback()
 def _root(
     version: Annotated[
         bool,
         typer.Option(
             "--version", callback=_show_version, is_eager=True, help="Show the version and exit."
+        ),
+    ] = False,
+    install_completion: Annotated[
+        bool,
+        typer.Option(
+            "--install-completion",
+            callback=lambda v: v and _completion(install=True),
+            is_eager=True,
+            help="Install completion for this shell (bash, zsh, fish): the scripts in completions/.",
+        ),
+    ] = False,
+    show_completion: Annotated[
+        bool,
+        typer.Option(
+            "--show-completion",
+            callback=lambda v: v and _completion(install=False),
+            is_eager=True,
+            help="Print the completion script for this shell, to install it by hand.",
         ),
     ] = False,
 ) -> None:
