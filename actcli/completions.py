@@ -11,6 +11,7 @@ light: a TAB press runs actcli, so nothing here imports rich, plotext or scipy.
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from pathlib import Path
 
@@ -99,6 +100,38 @@ def write_all(folder: Path = FOLDER) -> list[Path]:
         path.write_text(script(shell))
         paths.append(path)
     return paths
+
+
+def detect_shell() -> str:
+    """The shell actcli runs in (bash, zsh, fish), as typer detects it; else $SHELL's name."""
+    try:
+        import shellingham
+
+        return shellingham.detect_shell()[0]
+    except Exception:  # shellingham missing, or no shell found: $SHELL says
+        return Path(os.environ.get("SHELL", "bash")).name
+
+
+def install_or_show(install: bool) -> None:
+    """--show-completion and --install-completion with actcli's own scripts (completions/):
+    typer's bash script lets bash split 'leaky_relu:' at the colon and complete file names."""
+    shell = detect_shell()
+    if shell not in SHELLS:
+        print(f"actcli: no completion for the {shell} shell; bash, zsh and fish have one",
+              file=sys.stderr)  # fmt: skip
+        raise SystemExit(1)
+    if not install:
+        print(script(shell))
+        raise SystemExit(0)
+    from typer._completion_shared import install as typer_install
+
+    # typer writes the script and the line in ~/.bashrc, ~/.zshrc or fish's folder; the script
+    # is then made actcli's own (for zsh and fish the two are the same).
+    _, path = typer_install(shell=shell, prog_name="actcli", complete_var="_ACTCLI_COMPLETE")
+    path.write_text(script(shell))
+    print(f"{shell} completion installed in {path}; it completes commands, options and function "
+          "names with their parameters. It takes effect in a new terminal.")  # fmt: skip
+    raise SystemExit(0)
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -145,9 +145,7 @@ def test_install_completion_installs_the_shipped_script(shell, filename, tmp_pat
     'leaky_relu:'; it now installs (and --show-completion prints) the shipped one."""
     from clitools import run  # tests/ is on the path
 
-    from actcli.cli import app as cli
-
-    monkeypatch.setattr(cli, "_shell", lambda: shell)
+    monkeypatch.setattr(completions, "detect_shell", lambda: shell)
     monkeypatch.setenv("HOME", str(tmp_path))
     shipped = (ROOT / "completions" / filename).read_text()
     r = run("--show-completion")

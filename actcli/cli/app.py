@@ -9,13 +9,10 @@ The I/O layer loads lazily (`sources`, `stream`, `writers`, `records` below), so
 and --help never load numpy.
 """
 
-import os
 import re
-import signal
 import sys
 import warnings
-from collections.abc import Iterable, Iterator, Sequence
-from contextlib import contextmanager, suppress
+from collections.abc import Iterable, Sequence
 from enum import Enum
 from pathlib import Path
 from typing import Annotated, Any
@@ -58,8 +55,17 @@ except ImportError:  # pragma: no cover - older typer depends on click
     from click import exceptions as clickx  # type: ignore[no-redef]
     from click.types import IntRange  # type: ignore[no-redef]
 
-EXIT_FAILURE, EXIT_USAGE, EXIT_INTERRUPTED, EXIT_PIPE = 1, 2, 130, 141
-
+# Where data goes (stdout or a file, in the format chosen), and the exit codes: cli/output.py.
+from actcli.cli.output import (  # noqa: E402, F401  (the commands import them from here)
+    EXIT_FAILURE,
+    EXIT_INTERRUPTED,
+    EXIT_PIPE,
+    EXIT_USAGE,
+    choose_format,
+    emit,
+    stdout_guard,
+    to_file,
+)
 
 # --- the error boundary and argument pre-processing ----------------------------------------
 
@@ -240,147 +246,6 @@ class PointsCommand(TyperCommand):
         if any(p.name == "shade" for p in self.get_params(ctx)):
             args = _shade_value(args)
         return super().parse_args(ctx, _numbers_positional(args, self.get_params(ctx), ctx))
-
-
-# --- output --------------------------------------------------------------------------------
-
-
-def _silence_stdout() -> None:
-    """After EPIPE: point stdout at /dev/null so the interpreter's final flush is quiet."""
-    try:
-        devnull = os.open(os.devnull, os.O_WRONLY)
-        os.dup2(devnull, sys.stdout.fileno())
-    except (OSError, ValueError, AttributeError):  # no file descriptor (a test's stream)
-        pass
-
-
-@contextmanager
-def stdout_guard() -> Iterator[None]:
-    """Write to stdout; a reader that went away (`| head -1`) ends the program quietly."""
-    try:
-        yield
-        sys.stdout.flush()
-    except BrokenPipeError:
-        _silence_stdout()
-        raise typer.Exit(EXIT_PIPE) from None
-
-
-def emit(chunks: Iterable[str | bytes], output: Path | None) -> None:
-    """The one writer of documents: to `output`, or to stdout. Chunks are text, or bytes
-    already encoded as UTF-8 (the streaming writers'), written as they come."""
-    if output is not None:
-
-        def write(f: Any) -> None:
-            for chunk in chunks:
-                f.write(chunk if isinstance(chunk, bytes) else chunk.encode("utf-8"))
-
-        to_file(output, write)
-        return
-    with stdout_guard():
-        binary = getattr(sys.stdout, "buffer", None)
-        for chunk in chunks:
-            if not isinstance(chunk, bytes):
-                sys.stdout.write(chunk)
-            elif binary is None:  # a text-only stream (a test's)
-                sys.stdout.write(chunk.decode("utf-8"))
-            else:
-                sys.stdout.flush()  # text written before goes first
-                _write_all(binary, chunk)
-
-
-def _write_all(out: Any, data: bytes) -> None:
-    # Under python -u, stdout's binary layer is raw: a write may take only part of the bytes.
-    view = memoryview(data)
-    while view:
-        n = out.write(view)
-        if n is None:  # a non-blocking stdout that is full
-            raise BlockingIOError("standard output would block")
-        view = view[n:]
-
-
-class _Signalled(BaseException):
-    """SIGTERM or SIGHUP arrived while a file was being written."""
-
-    def __init__(self, signum: int) -> None:
-        super().__init__(signum)
-        self.signum = signum
-
-
-@contextmanager
-def _signals_raise() -> Iterator[None]:
-    """SIGTERM and SIGHUP raise _Signalled instead of ending the process on the spot, so the
-    half-written file can be removed first."""
-
-    def handler(signum: int, frame: Any) -> None:
-        raise _Signalled(signum)
-
-    old = {}
-    for name in ("SIGTERM", "SIGHUP"):
-        sig = getattr(signal, name, None)
-        with suppress(ValueError):  # not the main thread: leave the signals alone
-            old[sig] = signal.signal(sig, handler)
-    try:
-        yield
-    finally:
-        for sig, previous in old.items():
-            signal.signal(sig, previous)
-
-
-def to_file(output: Path, write: Any) -> None:
-    """`write(f)` on `output` opened for bytes; if it fails half-way, or Ctrl-C, SIGTERM or
-    SIGHUP ends the run, no half-written file is left behind (a big input streams into its
-    output, so an error can come late). After a signal the process then ends by it."""
-    opened = False
-    try:
-        with _signals_raise(), open(output, "wb") as f:
-            opened = True
-            write(f)
-    except BaseException as e:
-        if opened and output.is_file():  # never a device: -o /dev/null
-            with suppress(OSError):
-                os.remove(output)
-        if isinstance(e, OSError):
-            raise sources.InputError(f"cannot write '{output}': {e.strerror or e}") from None
-        if isinstance(e, _Signalled):  # end as the signal would have ended us
-            signal.signal(e.signum, signal.SIG_DFL)
-            os.kill(os.getpid(), e.signum)
-        raise
-
-
-FORMATS = ("json", "jsonl", "csv", "tsv", "table")
-
-
-def _either(items: list[str]) -> str:
-    return ", ".join(items[:-1]) + " or " + items[-1] if len(items) > 1 else items[0]
-
-
-def choose_format(flags: dict[str, bool], output: Path | None, npy: bool = False) -> str:
-    """The output format: the flag given, else the file's extension, else table or TSV.
-    `flags` are the command's own format flags: a file whose extension names another format
-    is refused with the ones the command writes."""
-    chosen = [name for name in FORMATS if flags.get(name)]
-    if len(chosen) > 1:
-        raise sources.InputError(
-            "choose one output format, not " + " and ".join(f"--{c}" for c in chosen), EXIT_USAGE
-        )
-    if output is not None:
-        if chosen == ["table"]:
-            raise sources.InputError(
-                "--table draws on the terminal; to write a file leave it out", EXIT_USAGE
-            )
-        fmt = chosen[0] if chosen else writers.format_for(output)
-        kinds = [k for k in flags if k != "table"] + (["npy"] if npy else [])
-        if fmt not in kinds:
-            how = "tell how to write" if fmt is None else f"write .{fmt} here, as in"
-            raise sources.InputError(
-                f"cannot {how} '{output}'; name it {_either(['.' + k for k in kinds])}, "
-                f"or add {_either(['--' + k for k in kinds if k != 'npy'])}",
-                EXIT_USAGE,
-            )
-        return fmt
-    if chosen:
-        return chosen[0]
-    return "table" if sys.stdout.isatty() else "tsv"
 
 
 # --- shared arguments and options, declared once -------------------------------------------
@@ -622,38 +487,10 @@ def _show_version(value: bool) -> None:
 completion_init()  # TAB completion for bash, zsh and fish (typer does this with add_completion)
 
 
-def _shell() -> str:
-    """The shell actcli runs in (bash, zsh, fish), as typer detects it; else $SHELL's name."""
-    try:
-        import shellingham
-
-        return shellingham.detect_shell()[0]
-    except Exception:  # shellingham missing, or no shell found: $SHELL says
-        return Path(os.environ.get("SHELL", "bash")).name
-
-
 def _completion(install: bool) -> None:
-    """--show-completion and --install-completion with actcli's own scripts (completions/):
-    typer's bash script lets bash split 'leaky_relu:' at the colon and complete file names."""
     from actcli import completions
 
-    shell = _shell()
-    if shell not in completions.SHELLS:
-        print(f"actcli: no completion for the {shell} shell; bash, zsh and fish have one",
-              file=sys.stderr)  # fmt: skip
-        raise typer.Exit(EXIT_FAILURE)
-    if not install:
-        print(completions.script(shell))
-        raise typer.Exit()
-    from typer._completion_shared import install as typer_install
-
-    # typer writes the script and the line in ~/.bashrc, ~/.zshrc or fish's folder; the script
-    # is then made actcli's own (for zsh and fish the two are the same).
-    _, path = typer_install(shell=shell, prog_name="actcli", complete_var="_ACTCLI_COMPLETE")
-    path.write_text(completions.script(shell))
-    print(f"{shell} completion installed in {path}; it completes commands, options and function "
-          "names with their parameters. It takes effect in a new terminal.")  # fmt: skip
-    raise typer.Exit()
+    completions.install_or_show(install)
 
 
 @app.callback()
