@@ -314,7 +314,8 @@ def test_order_must_be_0_1_or_2() -> None:
     [
         ("relu", False), ("leaky-relu:alpha=0.2", False), ("hardtanh:min=-2, max=2", False),
         ("quick-gelu", False), ("GELU", False), ("exp", False),
-        ("x", True), ("x-1", True), ("pi-x", True), ("e", True), ("2*x", True), ("(x)", True),
+        ("x", True), ("x-1", True), ("pi-x", True), ("e", True), ("X", True), ("PI-X", True),
+        ("E", True), ("Pi", True), ("2*x", True), ("(x)", True),
         ("exp(x)", True), ("x*sigmoid(1.702*x)", True), ("-x", True), ("0.5", True),
         ("max(x, 0)", True), ("x + 1", True),
     ],

@@ -451,10 +451,10 @@ def looks_like_expression(text: str) -> bool:
     """True when `text` cannot be a catalog spec like 'leaky-relu:alpha=0.2', so is an expression.
 
     A spec is a name of letters, digits, '_' and '-' (each '-' followed by a letter), then
-    optionally ':' and parameters; the name is not x, pi or e, nor has one of them between
-    dashes (x-1 and pi-x are expressions). Anything else, e.g. '2*x', '(x)', 'x', is one.
+    optionally ':' and parameters; the name is not x, pi or e (in any case), nor has one of them
+    between dashes (x-1, pi-x and PI-X are expressions). Anything else, e.g. '2*x', '(x)', 'x', is one.
     """
     name = text.strip().partition(":")[0].strip()
     if not _SPEC_NAME.fullmatch(name):
         return True
-    return any(part in (VARIABLE, *CONSTANTS) for part in name.split("-"))
+    return any(part.lower() in (VARIABLE, *CONSTANTS) for part in name.split("-"))
