@@ -245,3 +245,64 @@ def test_expression_errors_through_the_cli_are_one_exact_line(command, text, mes
     assert r.exit_code == 2 and r.stdout == ""
     assert r.exception is None or isinstance(r.exception, SystemExit)
     assert r.stderr == f"actcli {command}: {message}\n"
+
+
+# --- the language's reference: `info --expressions` and the README --------------------------
+
+
+def test_the_reference_lists_exactly_the_parsers_functions_and_constants():
+    from actcli.core.expr.jets import ELEMENTARY, SPECIAL
+    from actcli.core.expr.reference import FUNCTIONS, reference_text
+    from actcli.core.expr.tree import CONSTANTS
+
+    assert set(FUNCTIONS) == set(ELEMENTARY) | set(SPECIAL)
+    text = reference_text()
+    for name, (call, _) in FUNCTIONS.items():
+        assert call.startswith(f"{name}(") and f"\n  {call} " in text
+    for name, value in CONSTANTS.items():
+        assert f"{name} = {value!r}" in text
+    assert max(len(line) for line in text.splitlines()) <= 100
+
+
+def test_info_expressions_prints_the_reference_and_the_readme_carries_it():
+    from pathlib import Path
+
+    from actcli.core.expr.reference import reference_text
+
+    assert ok("info", "--expressions") == reference_text()
+    readme = (Path(__file__).parent.parent / "README.md").read_text(encoding="utf-8")
+    block = readme.split("<!-- expressions:start -->\n", 1)[1].split("<!-- expressions:end -->", 1)[0]
+    assert block == "```text\n" + reference_text() + "```\n", "regenerate the README's Expressions section"
+
+
+@pytest.mark.parametrize(
+    "args, message",
+    [
+        ([], "a FUNC is needed, as in: actcli info sigmoid; or --expressions for the expression language"),
+        (["relu", "--expressions"], "--expressions prints the expression reference and takes no FUNC"),
+        (["--expressions", "--json"], "--expressions prints the expression reference and takes no --json"),
+        (["--expressions", "--dialect", "jax"], "--expressions prints the expression reference and takes no --dialect"),
+    ],
+)
+def test_info_without_func_or_with_expressions_and_more_is_one_line(args, message):
+    r = run("info", *args)
+    assert (r.exit_code, r.stdout, r.stderr) == (2, "", f"actcli info: {message}\n")
+
+
+def test_an_unknown_function_in_an_expression_lists_the_expression_functions():
+    r = run("eval", "2*foo(x)", "1")
+    assert r.exit_code == 2 and r.stdout == ""
+    assert r.stderr == (
+        "actcli eval: unknown function: 'foo' at column 3; the functions are abs, atan, clip, "
+        "cos, cosh, erf, erfc, exp, expm1, log, log1p, max, min, pow, sign, sin, sinh, sqrt, tan, "
+        "tanh, where and the catalog's activations (see 'actcli info --expressions')\n"
+    )
+
+
+def test_new_functions_and_any_case_through_the_cli():
+    assert ok("eval", "CLIP(X, -1, 1) + sign(x)", "--", "-3", "0", "0.5") == "-3.0\t-2.0\n0.0\t0.0\n0.5\t1.5\n"
+    assert ok("grad", "clip(x, -1, 1)", "--", "-1", "0", "1") == "-1.0\t0.0\n0.0\t1.0\n1.0\t0.0\n"
+    assert ok("eval", "pow(2, x)", "3") == "3.0\t8.0\n"
+    assert ok("eval", "sinh(x)", "800") == "800.0\tinf\n"
+    doc = strict_loads(ok("info", "sign(x - 1) + clip(x, -2, 2)", "--json"))
+    assert doc["kinks"] == [-2.0, 1.0, 2.0]

@@ -17,7 +17,6 @@ from actcli.cli.app import (
     AsTable,
     AsTsv,
     Dialect,
-    Func,
     Funcs,
     NoColor,
     Num,
@@ -224,25 +223,66 @@ def list_(
     cls=PointsCommand,
     epilog=examples(
         "actcli info leaky_relu",
-        "actcli info gelu --dialect jax --json | jq .max_slope",
         "actcli info 'x*tanh(softplus(x))'",
+        "actcli info --expressions",
     ),
 )
 def info(
-    func: Func,
+    func: Annotated[
+        str | None,
+        typer.Argument(
+            metavar="FUNC",
+            help="Function name or alias (see 'actcli list'), with parameters if any: "
+            "leaky_relu:alpha=0.2; or an expression in x: 'x*sigmoid(1.702*x)'. "
+            "Required unless --expressions is given.",
+            autocompletion=complete_name,
+            show_default=False,
+        ),
+    ] = None,
     json_: AsJson = False,
     tsv: AsTsv = False,
     table: AsTable = False,
     dialect: Dialect = None,
     no_color: NoColor = False,
+    expressions: Annotated[
+        bool,
+        typer.Option(
+            "--expressions",
+            help="Print the expression language's reference (functions, constants, operators, "
+            "conventions) instead of a function's card.",
+        ),
+    ] = False,
 ) -> None:
     """Everything about one function: formulas, range, properties, slope, use, other frameworks.
 
     The maximum slope and where it occurs are computed, not declared; the rest comes from the
     registry: kink conventions, typical use, limitations, source; and how each framework's
     version differs (`actcli dialects` shows the numbers). An expression has no declaration:
-    its parsed form is shown, and its properties are measured on a dense grid.
+    its parsed form is shown, and its properties are measured on a dense grid. With
+    --expressions, the reference of the expression language, as in the README.
     """
+    if expressions:
+        given = [
+            flag
+            for flag, on in (("FUNC", func is not None), ("--json", json_), ("--tsv", tsv),
+                             ("--table", table), ("--dialect", dialect is not None))
+            if on
+        ]
+        if given:
+            raise sources.InputError(
+                f"--expressions prints the expression reference and takes no {given[0]}",
+                EXIT_USAGE,
+            )
+        from actcli.core.expr.reference import reference_text
+
+        emit([reference_text()], None)
+        return
+    if func is None:
+        raise sources.InputError(
+            "a FUNC is needed, as in: actcli info sigmoid; or --expressions for the "
+            "expression language",
+            EXIT_USAGE,
+        )
     fmt = choose_format({"json": json_, "tsv": tsv, "table": table}, None)
     act = get_function(func, dialect)
     from actcli.core.analysis import max_slope_where, probe

@@ -13,14 +13,20 @@ to `Expression`). What follows is the language, which `parse` accepts.
 The language:
 
     numbers (decimal), x, pi, e; + - * / ** and unary minus; parentheses;
-    exp log log1p expm1 sqrt abs sin cos tanh erf erfc     one argument each
+    exp log log1p expm1 sqrt abs sign sin cos tan atan sinh cosh tanh erf erfc   one argument
     min(a, b, ...)  max(a, b, ...)                         two or more arguments
+    clip(u, lo, hi)      constants lo < hi
+    pow(a, b)            a**b, the same rules and limits
     where(a < b, c, d)   one comparison (< <= > >= == !=) of two sub-expressions, then c if true
     every catalog activation by name or alias, the input first and parameters as keywords with
     constant values: leaky_relu(2*x, alpha=0.2), hardtanh(x, min=-2, max=2)
 
+Every name (x, pi, e, functions, activations, parameter keywords) is read without case, as
+catalog specs are: EXP(X), GELU(x), leaky_relu(x, ALPHA=0.2). The formula prints them lowercase.
+
 Conventions at kinks, the catalog's:
-    abs'(0) = 0 (sign(0) = 0);
+    abs'(0) = 0; sign(0) = 0 and sign' = sign'' = 0 everywhere, the jump at 0 included (as
+    relu'(0) = 0); clip'(lo) = clip'(hi) = 0, as hardtanh's;
     max(a, b) and min(a, b) take b, value and derivatives, when a == b: max(x, 0) is relu bit for
     bit, with max(x, 0)'(0) = 0. Put the constant last. Three or more arguments fold from the
     left: max(a, b, c) = max(max(a, b), c);

@@ -139,11 +139,53 @@ def _erfc(v: Any, n: int) -> tuple[Any, Any, Any]:
     return erfc(v), neg(d), times(2.0 * _clip40(v), d) if n > 2 else None
 
 
+def _tan(v: Any, n: int) -> tuple[Any, Any, Any]:
+    t = np.tan(v)
+    g1 = 1.0 + t * t if n > 1 else None  # sec² as 1 + tan²: one tan, no cos to divide by
+    return t, g1, times(2.0 * t, g1) if n > 2 else None
+
+
+def _atan(v: Any, n: int) -> tuple[Any, Any, Any]:
+    if n == 1:
+        return np.arctan(v), None, None
+    # 1/(1 + v²) and v/(1 + v²), in w = 1/|v| beyond |v| = 1: v² would overflow past 1e154
+    # (and underflow the derivatives to 0 long before the true values do).
+    a = np.abs(v)
+    small = np.minimum(a, 1.0)
+    w = 1.0 / np.maximum(a, 1.0)
+    big = a > 1.0
+    g1 = np.where(big, w * w / (1.0 + w * w), 1.0 / (1.0 + small * small))
+    q = np.where(big, np.sign(v) * w / (1.0 + w * w), np.sign(v) * small / (1.0 + small * small))
+    return np.arctan(v), g1, -2.0 * q * g1 if n > 2 else None  # −2v/(1 + v²)²
+
+
+def _sinh(v: Any, n: int) -> tuple[Any, Any, Any]:
+    with np.errstate(over="ignore"):  # beyond |v| ≈ 710.5 the true value overflows: ±inf
+        s = np.sinh(v)
+        c = np.cosh(v) if n > 1 else None
+    return s, c, s
+
+
+def _cosh(v: Any, n: int) -> tuple[Any, Any, Any]:
+    with np.errstate(over="ignore"):  # beyond |v| ≈ 710.5 the true value overflows: inf
+        c = np.cosh(v)
+        s = np.sinh(v) if n > 1 else None
+    return c, s, c
+
+
+def _sign(v: Any, n: int) -> tuple[Any, Any, Any]:
+    # sign(0) = 0, and sign' = sign'' = 0 everywhere, at the jump too (as relu'(0) = 0): an
+    # exact zero (None), so 0·inf in the chain rule stays 0.
+    return np.sign(v), None, None
+
+
 ELEMENTARY: dict[str, Callable[[Any, int], tuple[Any, Any, Any]]] = {
     "exp": _exp, "log": _log, "log1p": _log1p, "expm1": _expm1, "sqrt": _sqrt,
-    "sin": _sin, "cos": _cos, "tanh": _tanh, "erf": _erf, "erfc": _erfc,
+    "sin": _sin, "cos": _cos, "tan": _tan, "atan": _atan, "sinh": _sinh, "cosh": _cosh,
+    "tanh": _tanh, "erf": _erf, "erfc": _erfc, "sign": _sign,
 }
-SPECIAL = ("abs", "min", "max", "where")  # kinked: their own nodes below
+KINKED = {"sign": (0.0,)}  # elementary functions with a jump: where their argument switches
+SPECIAL = ("abs", "min", "max", "clip", "where", "pow")  # their own nodes (or rules) in tree/parse
 COMPARISONS: dict[type, tuple[str, Callable[[Any, Any], Any]]] = {
     ast.Lt: ("<", np.less), ast.LtE: ("<=", np.less_equal), ast.Gt: (">", np.greater),
     ast.GtE: (">=", np.greater_equal), ast.Eq: ("==", np.equal), ast.NotEq: ("!=", np.not_equal),

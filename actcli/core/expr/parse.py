@@ -28,6 +28,7 @@ from actcli.core.expr.tree import (
     ActivationCall,
     Call,
     Chain,
+    Clip,
     ExpressionError,
     MinMax,
     Neg,
@@ -91,6 +92,13 @@ def _known_functions() -> list[str]:
     return [*ELEMENTARY, *SPECIAL, *names(aliases=True)]
 
 
+def _functions_hint() -> str:
+    return (
+        f"; the functions are {', '.join(sorted([*ELEMENTARY, *SPECIAL]))} and the catalog's "
+        "activations (see 'actcli info --expressions')"
+    )
+
+
 class _Parser:
     """Turns a checked `ast` tree into `Node`s, one whitelisted node type at a time."""
 
@@ -151,18 +159,15 @@ class _Parser:
         return Number(value)
 
     def name(self, node: ast.Name) -> Node:
-        if node.id == VARIABLE:
-            return X()
-        if node.id in CONSTANTS:
-            return Number(CONSTANTS[node.id], node.id)
-        if node.id in ELEMENTARY or node.id in SPECIAL or node.id.lower() in names(aliases=True):
-            raise self.fail(f"'{node.id}' is a function; call it, as in {node.id}(x)", node)
+        # Every name is read without case, as catalog specs are: X, PI, Exp, GELU, Alpha.
         lower = node.id.lower()
-        hint = (
-            f"; did you mean '{lower}'?"
-            if lower in (VARIABLE, *CONSTANTS)
-            else f"; the variable is '{VARIABLE}', the constants 'pi' and 'e'"
-        )
+        if lower == VARIABLE:
+            return X()
+        if lower in CONSTANTS:
+            return Number(CONSTANTS[lower], lower)
+        if lower in ELEMENTARY or lower in SPECIAL or lower in names(aliases=True):
+            raise self.fail(f"'{node.id}' is a function; call it, as in {node.id}(x)", node)
+        hint = f"; the variable is '{VARIABLE}', the constants 'pi' and 'e'"
         raise self.fail("unknown name", node, hint)
 
     def unary(self, node: ast.UnaryOp, depth: int) -> Node:
@@ -192,21 +197,25 @@ class _Parser:
         return Chain(first, terms)
 
     def power(self, node: ast.BinOp, depth: int) -> Node:
-        base = self.build(node.left, depth + 1)
-        exponent = self.build(node.right, depth + 1)
+        return self.pow_of(node.left, node.right, depth)
+
+    def pow_of(self, left: ast.AST, right: ast.AST, depth: int) -> Node:
+        """a**b and pow(a, b): the same node, rules and limits."""
+        base = self.build(left, depth + 1)
+        exponent = self.build(right, depth + 1)
         p = exponent.const
         if p is not None and abs(p) > MAX_EXPONENT:
             raise self.fail(
-                f"exponent {number_text(p)} is out of range (|exponent| <= {MAX_EXPONENT:g})", node.right
+                f"exponent {number_text(p)} is out of range (|exponent| <= {MAX_EXPONENT:g})", right
             )
         if p is None and base.const is not None and not base.const > 0:
-            raise self.fail("a power with a variable exponent needs a positive base", node.left)
+            raise self.fail("a power with a variable exponent needs a positive base", left)
         return Pow(base, exponent)
 
     def call(self, node: ast.Call, depth: int) -> Node:
         if not isinstance(node.func, ast.Name):
             raise self.fail("only named functions can be called", node.func)
-        name = node.func.id
+        name = node.func.id.lower()
         for arg in node.args:
             if isinstance(arg, ast.Starred):
                 raise self.fail("starred arguments are not allowed", arg)
@@ -214,7 +223,7 @@ class _Parser:
             if kw.arg is None:
                 raise self.fail("'**' arguments are not allowed", kw)
         if name in (VARIABLE, *CONSTANTS):
-            raise self.fail(f"'{name}' is not a function", node.func)
+            raise self.fail(f"'{node.func.id}' is not a function", node.func)
         if name in ELEMENTARY or name in SPECIAL:
             if node.keywords:
                 raise self.fail(f"{name} takes no parameters", node.keywords[0])
@@ -222,7 +231,7 @@ class _Parser:
         try:
             decl = declaration(name)
         except UnknownFunctionError:
-            hint = suggest(name.lower(), _known_functions()) or "; run 'actcli list' to see the names"
+            hint = suggest(name, _known_functions()) or _functions_hint()
             raise self.fail("unknown function", node.func, hint) from None
         if len(node.args) != 1:
             raise self.fail(
@@ -233,7 +242,7 @@ class _Parser:
         arg = self.build(node.args[0], depth + 1)
         keywords: list[tuple[str, Node]] = []
         for kw in node.keywords:
-            key = kw.arg or ""
+            key = (kw.arg or "").lower()
             if key not in decl.params:
                 known = ", ".join(decl.params) or "none"
                 hint = suggest(key, list(decl.params)) or f"; its parameters: {known}"
@@ -260,6 +269,12 @@ class _Parser:
             if n < 2:
                 raise self.fail(f"{name} takes two or more arguments", node)
             return MinMax(name, tuple(self.build(a, depth + 1) for a in node.args))
+        if name == "pow":
+            if n != 2:
+                raise self.fail(f"pow takes two arguments, pow(a, b), not {n}", node)
+            return self.pow_of(node.args[0], node.args[1], depth)
+        if name == "clip":
+            return self.clip(node, depth)
         if name == "where":
             if n != 3:
                 raise self.fail("where takes three arguments: where(a > b, c, d)", node)
@@ -284,6 +299,17 @@ class _Parser:
             raise self.fail(f"{name} takes one argument, not {n}", node)
         arg = self.build(node.args[0], depth + 1)
         return Abs(arg) if name == "abs" else Call(name, arg)
+
+    def clip(self, node: ast.Call, depth: int) -> Node:
+        if len(node.args) != 3:
+            raise self.fail(f"clip takes three arguments, clip(x, lo, hi), not {len(node.args)}", node)
+        arg, lo, hi = (self.build(a, depth + 1) for a in node.args)
+        for bound, src in ((lo, node.args[1]), (hi, node.args[2])):
+            if bound.const is None:
+                raise self.fail("clip: the bounds lo and hi must be constants", src)
+        if not lo.const < hi.const:
+            raise self.fail("clip needs lo < hi", node)
+        return Clip(arg, lo, hi)
 
 
 def _describe(ch: str) -> str:
@@ -425,10 +451,10 @@ def looks_like_expression(text: str) -> bool:
     """True when `text` cannot be a catalog spec like 'leaky-relu:alpha=0.2', so is an expression.
 
     A spec is a name of letters, digits, '_' and '-' (each '-' followed by a letter), then
-    optionally ':' and parameters; the name is not x, pi or e, nor has one of them between
-    dashes (x-1 and pi-x are expressions). Anything else, e.g. '2*x', '(x)', 'x', is one.
+    optionally ':' and parameters; the name is not x, pi or e (in any case), nor has one of them
+    between dashes (x-1, pi-x and PI-X are expressions). Anything else, e.g. '2*x', '(x)', 'x', is one.
     """
     name = text.strip().partition(":")[0].strip()
     if not _SPEC_NAME.fullmatch(name):
         return True
-    return any(part in (VARIABLE, *CONSTANTS) for part in name.split("-"))
+    return any(part.lower() in (VARIABLE, *CONSTANTS) for part in name.split("-"))

@@ -13,6 +13,7 @@ import numpy as np
 from actcli.core.expr.jets import (
     COMPARISONS,
     ELEMENTARY,
+    KINKED,
     Jet,
     add,
     chain,
@@ -216,6 +217,34 @@ class Call(Node):
 
     def show(self) -> str:
         return f"{self.name}({self.arg.show()})"
+
+    def switches(self) -> tuple[tuple[Node, Node | None, tuple[float, ...]], ...]:
+        return ((self.arg, None, KINKED[self.name]),) if self.name in KINKED else ()
+
+
+class Clip(Node):
+    """clip(u, lo, hi) with constants lo < hi: hardtanh's rule, clip'(lo) = clip'(hi) = 0."""
+
+    def __init__(self, arg: Node, lo: Node, hi: Node) -> None:
+        self.arg, self.lo, self.hi = arg, lo, hi
+
+    def children(self) -> tuple[Node, ...]:
+        return (self.arg, self.lo, self.hi)
+
+    def _jet(self, x: Any, n: int) -> Jet:
+        u0, u1, u2 = self.arg.jet(x, n)
+        lo, hi = self.lo.const, self.hi.const
+        inside = (u0 > lo) & (u0 < hi) if n > 1 else None  # open: 0 at the kinks, as hardtanh
+        f0 = np.clip(u0, lo, hi)  # nan stays nan
+        f1 = None if u1 is None or n < 2 else np.where(inside, u1, 0.0)
+        f2 = None if u2 is None or n < 3 else np.where(inside, u2, 0.0)
+        return f0, f1, f2
+
+    def show(self) -> str:
+        return f"clip({self.arg.show()}, {self.lo.show()}, {self.hi.show()})"
+
+    def switches(self) -> tuple[tuple[Node, Node | None, tuple[float, ...]], ...]:
+        return ((self.arg, None, (float(self.lo.const), float(self.hi.const))),)
 
 
 class Abs(Node):
