@@ -112,11 +112,6 @@ def probe(act: Activation, span: float = 100.0, n: int = 400_001) -> Probe:
     g = act.grad(x)
     far = np.logspace(0, 300, 301)
     y_far = act.value(np.concatenate([-far, far]))
-    ends = act.value(np.array([-1e300, -1e299, 1e299, 1e300]))
-    with np.errstate(invalid="ignore"):
-        # the extreme sits at the far end and f still moves towards it there: no bound
-        grows_up = (ends[0] > ends[1] and ends[0] > 1e100) or (ends[3] > ends[2] and ends[3] > 1e100)
-        grows_down = (ends[0] < ends[1] and ends[0] < -1e100) or (ends[3] < ends[2] and ends[3] < -1e100)
     i_lo = int(np.nanargmin(y)) if not np.all(np.isnan(y)) else 0
     scale = max(float(np.max(np.abs(y))), 1.0)
     odd = bool(np.all(np.abs(y + y[::-1]) <= 1e-12 * scale))
@@ -128,6 +123,12 @@ def probe(act: Activation, span: float = 100.0, n: int = 400_001) -> Probe:
     tail = tuple(float(np.max(side)) if not np.isnan(side).any() else float("nan") for side in np.split(far_g, 2))
     lo = float(np.nanmin([y[i_lo], np.nanmin(y_far, initial=np.inf)]))
     hi = float(np.nanmax([np.nanmax(y, initial=-np.inf), np.nanmax(y_far, initial=-np.inf)]))
+    # An extreme reached at |x| = 1e300 where f still moves towards it (f(1e300) beyond
+    # f(1e299)) has no bound: relu, log. sigmoid(1e300) == sigmoid(1e299): bounded.
+    e = np.asarray(act.value(np.array([-1e300, -1e299, 1e299, 1e300])), dtype=np.float64)
+    with np.errstate(invalid="ignore"):
+        grows_up = (e[0] >= hi and e[0] > e[1]) or (e[3] >= hi and e[3] > e[2])
+        grows_down = (e[0] <= lo and e[0] < e[1]) or (e[3] <= lo and e[3] < e[2])
     return Probe(
         lo=lo, hi=hi,
         lo_at=float(x[i_lo]), f0=float(act.value(0.0)),
