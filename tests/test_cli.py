@@ -387,6 +387,23 @@ def test_table_verify_agrees_for_seed_five():
     assert lines[1].startswith("sigmoid\toutput_range\t(0, 1)\t")
 
 
+def test_table_verify_says_what_was_measured():
+    rows = {line.split("\t")[1]: line.split("\t")[3] for line in ok("table", "relu", "--verify").splitlines()[1:]}
+    assert rows["output_range"] == "[0, inf)"  # still growing at x = 1e300, not "1e+300"
+    assert rows["vanishing_gradient"] == "no: f' = 0 exactly for x ≤ 0; f' does not tend to 0 as x → inf"
+    assert rows["dying_units"] == "yes: f' = 0 exactly for x ≤ 0"
+    for spec in ("softplus:beta=100", "leaky_relu:alpha=0.0001"):  # a tail that underflows
+        assert all(c["agrees"] for c in strict_loads(ok("table", spec, "--verify", "--json"))[0]["checks"])
+
+
+def test_table_and_info_resolve_parameters():
+    row = strict_loads(ok("table", "leaky_relu:alpha=1", "--json"))[0]  # the identity
+    assert row["zero_centered"] is True
+    rec = strict_loads(ok("info", "leaky_relu:alpha=1", "--json"))
+    assert rec["kinks"] == [] and rec["smoothness"] == "C^inf"
+    assert strict_loads(ok("table", "leaky_relu:alpha=0", "--json"))[0]["dying_units"] is True
+
+
 def test_table_verify_disagreement_exits_1(monkeypatch):
     from actcli.core import analysis
 

@@ -59,7 +59,7 @@ def test_info_expression_measures_what_is_not_declared():
         "max_slope_where",
     ]
     assert rec["function"] == MISH and rec["formula"] == MISH and rec["kinks"] == []
-    assert rec["output_range"].startswith("[-0.308843, ")
+    assert rec["output_range"] == "[-0.308843, inf)"  # still growing at x = 1e300: unbounded
     assert rec["f0"] == 0.0 and rec["odd"] is False and rec["zero_centered"] is False
     assert rec["monotonic"] is False and rec["dying_units"] is False
     assert rec["max_slope"] == pytest.approx(1.0885, abs=1e-4)
@@ -83,6 +83,8 @@ def test_info_expression_with_nonfinite_values_is_strict_json():
     assert rec["f0"] == "-Infinity"
     assert rec["max_slope"] == "Infinity"  # log'(x) = 1/x is unbounded at 0
     assert rec["max_slope_where"] == "x = 0"
+    assert rec["output_range"] == "(-inf, inf)"  # log(0) = -inf; log(1e300) still growing
+    assert strict_loads(ok("info", "tanh(x)", "--json"))["output_range"] == "[-1, 1]"
 
 
 def test_table_refuses_expressions_with_a_pointer_to_info():

@@ -15,12 +15,18 @@ from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 import actcli
-from actcli.core.analysis import probe, verify
+from actcli.core.analysis import probe, vanishing_claim, verify
 
 NAMES = actcli.names()
+# Non-default parameters, edge values first: where a declaration changes with a parameter
+# (leaky_relu α = 1 is the identity, α = 0 is relu) or a tail underflows (softplus β = 100).
 VARIANTS = NAMES + [
-    "leaky_relu:alpha=0.2", "leaky_relu:alpha=0", "elu:alpha=0.5", "celu:alpha=2", "silu:beta=1.5",
-    "softplus:beta=2", "hardtanh:min=-2,max=3", "softshrink:lambd=1", "squareplus:b=1", "snake:a=0.5",
+    "leaky_relu:alpha=0.2", "leaky_relu:alpha=0", "leaky_relu:alpha=1", "leaky_relu:alpha=0.0001",
+    "leaky_relu:alpha=2", "elu:alpha=0.5", "elu:alpha=0.0001", "elu:alpha=2", "celu:alpha=2",
+    "celu:alpha=0.001", "silu:beta=1.5", "silu:beta=100", "softplus:beta=2", "softplus:beta=100",
+    "softplus:beta=0.01", "hardtanh:min=-2,max=3", "hardtanh:min=-2,max=2", "hardtanh:min=0.5,max=2",
+    "softshrink:lambd=1", "softshrink:lambd=0", "hardshrink:lambd=0", "hardshrink:lambd=2",
+    "squareplus:b=1", "squareplus:b=0.01", "snake:a=0.5", "snake:a=3",
 ]
 xs = st.floats(-30, 30, allow_nan=False, allow_infinity=False)
 
@@ -62,9 +68,12 @@ def test_declared_properties_hold_numerically(spec: str) -> None:
 # case, not remove it. Zero-centred means odd in this catalog.
 ODD = [
     "tanh", "linear", "softsign", "hardtanh", "softshrink", "hardshrink", "tanhshrink",
-    "softshrink:lambd=1",
+    "softshrink:lambd=1", "leaky_relu:alpha=1", "hardtanh:min=-2,max=2", "softshrink:lambd=0",
+    "hardshrink:lambd=0", "hardshrink:lambd=2",
 ]
-NOT_MONOTONIC = ["gelu", "gelu_tanh", "silu", "quick_gelu", "mish", "hardswish", "silu:beta=1.5"]
+NOT_MONOTONIC = [
+    "gelu", "gelu_tanh", "silu", "quick_gelu", "mish", "hardswish", "silu:beta=1.5", "silu:beta=100",
+]
 MONOTONIC = [s for s in VARIANTS if s not in NOT_MONOTONIC]
 
 
@@ -137,3 +146,61 @@ def test_saturation_where_the_seed_says() -> None:
     assert 6.8 < -s.saturation[0] < 7.0 and 6.8 < s.saturation[1] < 7.0
     r = probe(actcli.get("relu"))
     assert r.saturation[1] is None and r.dead == (True, False)
+
+
+# Declarations that change with a parameter, cell by cell: (smoothness, kinks, dying units).
+BY_PARAMETER = {
+    "leaky_relu": ("C^0", (0.0,), "no"),
+    "leaky_relu:alpha=1": ("C^inf", (), "no"),  # the identity
+    "leaky_relu:alpha=0": ("C^0", (0.0,), "yes"),  # relu
+    "elu": ("C^1", (0.0,), "no"),  # f' is 1 on both sides of 0 at α = 1
+    "elu:alpha=0.5": ("C^0", (0.0,), "no"),
+    "softshrink:lambd=0": ("C^inf", (0.0,), "no"),  # the identity, with f'(0) = 0 by convention
+    "hardshrink": ("discontinuous", (-0.5, 0.5), "no"),
+    "hardshrink:lambd=0": ("C^inf", (0.0,), "no"),
+}
+
+
+@pytest.mark.parametrize("spec", BY_PARAMETER)
+def test_declarations_follow_their_parameters(spec: str) -> None:
+    act = actcli.get(spec)
+    assert (act.prop("smoothness"), act.kinks, act.prop("dying_units")) == BY_PARAMETER[spec]
+
+
+def test_a_tail_that_underflows_is_not_a_flat_side() -> None:
+    """softplus:beta=100's f' = σ(100x) is exactly 0 in float64 for x < -7.5: a tail that
+    underflowed, not a dying unit; relu's f' = 0 on x <= 0 is one."""
+    p = probe(actcli.get("softplus:beta=100"))
+    assert p.dead == (False, False) and p.flat_from == (None, None)
+    r = probe(actcli.get("relu"))
+    assert r.dead == (True, False) and r.flat_from == (0.0, None)
+    h = probe(actcli.get("hardtanh:min=-2,max=3"))
+    assert h.dead == (True, True) and h.flat_from == (-2.0, 3.0)
+
+
+def test_a_small_constant_slope_does_not_vanish() -> None:
+    assert vanishing_claim(probe(actcli.get("leaky_relu:alpha=0.0001"))) == "no"
+    assert vanishing_claim(probe(actcli.get("softplus:beta=0.01"))) == "negative side"
+
+
+@pytest.mark.parametrize(
+    "spec, check, measured",
+    [
+        ("relu", "vanishing_gradient", "no: f' = 0 exactly for x ≤ 0; f' does not tend to 0 as x → inf"),
+        ("relu", "dying_units", "yes: f' = 0 exactly for x ≤ 0"),
+        ("relu", "output_range", "[0, inf)"),
+        ("sigmoid", "output_range", "[0, 1]"),
+        ("sigmoid", "dying_units", "no: f' = 0 exactly on no half-line"),
+        ("tanh", "zero_centered", "yes: f(0) = 0, odd"),
+        ("leaky_relu:alpha=0.0001", "output_range", "(-inf, inf)"),
+        ("squared_relu", "output_range", "[0, inf)"),  # overflows to inf at 1e300
+        (
+            "softplus:beta=100", "vanishing_gradient",
+            "negative side: f' → 0 as x → -inf (|f'| < 0.001 for x < -0.0695); "
+            "f' does not tend to 0 as x → inf",
+        ),
+    ],
+)
+def test_measured_strings_say_what_was_measured(spec: str, check: str, measured: str) -> None:
+    got = {c.prop: c.measured for c in verify(actcli.get(spec))}
+    assert got[check] == measured

@@ -26,7 +26,7 @@ def catalog_table() -> str:
         params = ", ".join(f"{k}={p.default:g}" for k, p in d.params.items()) or "-"
         cells = [
             f"`{d.name}`", ", ".join(f"`{a}`" for a in d.aliases) or "-", params,
-            d.formula, f"`{act.output_range}`", d.kink_convention, d.source,
+            d.formula, f"`{act.output_range}`", act.prop("kink_convention"), d.source,
         ]
         rows.append("| " + " | ".join(c.replace("|", "\\|") for c in cells) + " |")
     return "\n".join(rows)

@@ -27,7 +27,10 @@ class Probe:
     max_slope: float
     max_slope_at: float
     saturation: tuple[float | None, float | None]  # |f'| < 1e-3 for all x < a / x > b
-    dead: tuple[bool, bool]  # f' == 0 exactly on [−20, −10] / [10, 20]: a flat side, not a tail
+    dead: tuple[bool, bool]  # f' == 0 exactly on a half-line: a flat side, not an underflowed tail
+    flat_from: tuple[float | None, float | None]  # f' == 0 exactly for x <= a / x >= b (if dead)
+    tail: tuple[float, float]  # max |f'| for |x| >= 1e200 on each side: 0 where f' -> 0
+    unbounded: tuple[bool, bool] = (False, False)  # lo / hi still growing at |x| = 1e300
 
 
 def _grid(span: float, n: int) -> np.ndarray:
@@ -82,6 +85,26 @@ def _saturation(x: np.ndarray, g: np.ndarray) -> tuple[float | None, float | Non
     return out[0], out[1]
 
 
+UNDERFLOW = 1e-200  # a nonzero |f'| this small next to exact zeros is a tail that underflowed
+TENDS_TO_ZERO = 1e-100  # |f'| at |x| >= 1e200 below this: f' -> 0 (a vanishing gradient)
+
+
+def _flat_sides(x: np.ndarray, g: np.ndarray) -> tuple[tuple[bool, bool], tuple[float | None, float | None]]:
+    """Where f' == 0 exactly from the grid's end inwards, and the side is truly flat: the first
+    nonzero f' inside the run is not a tail that merely underflowed (softplus:beta=100's
+    e^(100x) reaches 0 near x = -7.5, a flat side only in floating point)."""
+    dead, start = [False, False], [None, None]
+    for k, (xs, gs) in enumerate(((x, g), (x[::-1], g[::-1]))):
+        nonzero = np.flatnonzero(gs != 0)
+        if nonzero.size == 0 or nonzero[0] == 0:
+            continue
+        first = int(nonzero[0])
+        if not abs(float(gs[first])) > UNDERFLOW:  # nan counts as underflow: no claim
+            continue
+        dead[k], start[k] = True, float(xs[first - 1])
+    return (dead[0], dead[1]), (start[0], start[1])
+
+
 def probe(act: Activation, span: float = 100.0, n: int = 400_001) -> Probe:
     """Measure on a dense grid over ±span, and the range also far out (to ±1e300)."""
     x = _grid(span, n)
@@ -94,14 +117,25 @@ def probe(act: Activation, span: float = 100.0, n: int = 400_001) -> Probe:
     odd = bool(np.all(np.abs(y + y[::-1]) <= 1e-12 * scale))
     monotonic = bool(np.all(np.diff(y) >= 0))
     max_slope, at = _refine_max(act, x, g)
-    # Far out, f' underflows to 0 for gelu too: look for flat sides at moderate |x|.
-    dead = (bool(np.all(g[(x >= -20) & (x <= -10)] == 0)), bool(np.all(g[(x >= 10) & (x <= 20)] == 0)))
+    dead, flat_from = _flat_sides(x, g)
+    far_g = np.abs(np.asarray(act.grad(np.concatenate([-far[200:], far[200:]])), dtype=np.float64))
+    # nan (no derivative out there, as for log on x < 0) is not a gradient that tends to 0
+    tail = tuple(float(np.max(side)) if not np.isnan(side).any() else float("nan") for side in np.split(far_g, 2))
+    lo = float(np.nanmin([y[i_lo], np.nanmin(y_far, initial=np.inf)]))
+    hi = float(np.nanmax([np.nanmax(y, initial=-np.inf), np.nanmax(y_far, initial=-np.inf)]))
+    # An extreme reached at |x| = 1e300 where f still moves towards it (f(1e300) beyond
+    # f(1e299)) has no bound: relu, log. sigmoid(1e300) == sigmoid(1e299): bounded.
+    e = np.asarray(act.value(np.array([-1e300, -1e299, 1e299, 1e300])), dtype=np.float64)
+    with np.errstate(invalid="ignore"):
+        grows_up = (e[0] >= hi and e[0] > e[1]) or (e[3] >= hi and e[3] > e[2])
+        grows_down = (e[0] <= lo and e[0] < e[1]) or (e[3] <= lo and e[3] < e[2])
     return Probe(
-        lo=float(np.nanmin([y[i_lo], np.nanmin(y_far, initial=np.inf)])),
-        hi=float(np.nanmax([np.nanmax(y, initial=-np.inf), np.nanmax(y_far, initial=-np.inf)])),
+        lo=lo, hi=hi,
         lo_at=float(x[i_lo]), f0=float(act.value(0.0)),
         odd=odd, monotonic=monotonic, max_slope=max_slope, max_slope_at=at,
-        saturation=_saturation(x, g), dead=dead,
+        saturation=_saturation(x, g), dead=dead, flat_from=flat_from, tail=(tail[0], tail[1]),
+        # f overflowing to ±inf (squared_relu at 1e300) is unbounded too
+        unbounded=(bool(grows_down or lo == -np.inf), bool(grows_up or hi == np.inf)),
     )
 
 
@@ -156,26 +190,69 @@ def max_slope_where(act: Activation, p: Probe, span: float = 100.0, n: int = 20_
     return "x in " + " and ".join(parts)
 
 
+def _vanishes(p: Probe) -> tuple[bool, bool]:
+    """f' -> 0 as x -> -inf / inf, the declared meaning of a vanishing gradient: |f'| far out
+    (|x| >= 1e200) is below 1e-100, and the side is not flat (that is a dying unit). A small
+    constant slope, as leaky_relu:alpha=0.0001's, does not vanish."""
+    return (
+        not p.dead[0] and p.tail[0] < TENDS_TO_ZERO,
+        not p.dead[1] and p.tail[1] < TENDS_TO_ZERO,
+    )
+
+
 def vanishing_claim(p: Probe) -> str:
     """The vanishing-gradient cell that the measurements support (see registry's docs)."""
-    left, right = (None if dead else s for s, dead in zip(p.saturation, p.dead, strict=True))
-    if left is not None and right is not None:
+    left, right = _vanishes(p)
+    if left and right:
         return "yes" if p.max_slope < 1 else "yes (less)"
-    if left is not None:
+    if left:
         return "negative side"
-    if right is not None:
+    if right:
         return "positive side"
     return "no"
+
+
+def _side(p: Probe, k: int) -> str:
+    """What f' does on one side, in words: 'f' = 0 for x ≤ 0', 'f' → 0 as x → -inf (...)'."""
+    end, cmp, far = ("-inf", "<", "≤") if k == 0 else ("inf", ">", "≥")
+    if p.dead[k]:
+        return f"f' = 0 exactly for x {far} {p.flat_from[k]:.4g}"
+    if _vanishes(p)[k]:
+        sat = p.saturation[k]
+        below = f" (|f'| < {SATURATION:g} for x {cmp} {sat:.3g})" if sat is not None else ""
+        return f"f' → 0 as x → {end}{below}"
+    return f"f' does not tend to 0 as x → {end}"
+
+
+def vanishing_measured(p: Probe) -> str:
+    """The vanishing-gradient claim and, per side, what f' was seen to do."""
+    return f"{vanishing_claim(p)}: {_side(p, 0)}; {_side(p, 1)}"
+
+
+def dying_measured(p: Probe) -> str:
+    """'yes: f' = 0 exactly for x ≤ 0', or 'no: ...'."""
+    flat = [_side(p, k) for k in (0, 1) if p.dead[k]]
+    if flat:
+        return "yes: " + "; ".join(flat)
+    return "no: f' = 0 exactly on no half-line"
+
+
+def measured_range(p: Probe) -> str:
+    """The smallest and largest f seen, as an interval: an end still growing at |x| = 1e300
+    is unbounded (`-inf`, `inf`); a finite end was reached on the grid (closed)."""
+    lo = "(-inf" if p.unbounded[0] else f"[{p.lo:.6g}"
+    hi = "inf)" if p.unbounded[1] else f"{p.hi:.6g}]"
+    return f"{lo}, {hi}"
 
 
 def _range_agrees(declared: Interval, p: Probe) -> bool:
     """The grid's min/max sit inside the declared range, and reach its finite bounds."""
     tol = 1e-6
     inside = declared.lo - tol <= p.lo and p.hi <= declared.hi + tol
-    reach_lo = (declared.lo == -np.inf and p.lo < -1e100) or abs(p.lo - declared.lo) <= 1e-4 * max(
+    reach_lo = (declared.lo == -np.inf and p.unbounded[0]) or abs(p.lo - declared.lo) <= 1e-4 * max(
         1, abs(declared.lo)
     )
-    reach_hi = (declared.hi == np.inf and p.hi > 1e100) or abs(p.hi - declared.hi) <= 1e-4 * max(
+    reach_hi = (declared.hi == np.inf and p.unbounded[1]) or abs(p.hi - declared.hi) <= 1e-4 * max(
         1, abs(declared.hi)
     )
     return inside and reach_lo and reach_hi
@@ -220,15 +297,14 @@ def verify(act: Activation, p: Probe | None = None, span: float = 100.0) -> list
     zc = bool(act.prop("zero_centered"))
     mono = bool(act.prop("monotonic"))
     van = act.prop("vanishing_gradient")
-    dying = act.prop("dying_units")
+    dying_declared = act.prop("dying_units")
     zc_measured = p.f0 == 0 and p.odd
-    dying_measured = "yes" if any(p.dead) else "no"
-    sat = ", ".join("-" if s is None else f"{s:+.3g}" for s in p.saturation)
+    dying = "yes" if any(p.dead) else "no"
     return [
-        Check("output_range", str(rng), f"[{p.lo:.6g}, {p.hi:.6g}]", _range_agrees(rng, p)),
-        Check("zero_centered", _yes(zc), f"{_yes(zc_measured)} (f(0) = {p.f0:g}, odd: {_yes(p.odd)})", zc == zc_measured),
+        Check("output_range", str(rng), measured_range(p), _range_agrees(rng, p)),
+        Check("zero_centered", _yes(zc), f"{_yes(zc_measured)}: f(0) = {p.f0:g}, {'odd' if p.odd else 'not odd'}", zc == zc_measured),
         Check("monotonic", _yes(mono), _yes(p.monotonic), mono == p.monotonic),
-        Check("vanishing_gradient", van, f"{vanishing_claim(p)} (|f'|<1e-3 beyond {sat})", van == vanishing_claim(p)),
-        Check("dying_units", dying, f"{dying_measured} (f' = 0 on a far side: {_yes(any(p.dead))})", dying == dying_measured),
+        Check("vanishing_gradient", van, vanishing_measured(p), van == vanishing_claim(p)),
+        Check("dying_units", dying_declared, dying_measured(p), dying_declared == dying),
         _slope_check(act, p, span),
     ]

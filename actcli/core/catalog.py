@@ -190,8 +190,11 @@ class ReLU:
     params={"alpha": Param(0.01, "slope for x < 0", ">= 0")},
     formula="x if x > 0 else α·x", derivative="1 if x > 0 else α",
     output_range=lambda p: Interval(-inf if p["alpha"] > 0 else 0, inf, lo_closed=p["alpha"] == 0),
-    zero_centered=False, monotonic=True, smoothness="C^0", kinks=(0.0,),
-    kink_convention="leaky_relu'(0) = α (PyTorch)",
+    # α = 1 is the identity: no kink, odd, smooth
+    zero_centered=lambda p: p["alpha"] == 1, monotonic=True,
+    smoothness=lambda p: "C^inf" if p["alpha"] == 1 else "C^0",
+    kinks=lambda p: () if p["alpha"] == 1 else (0.0,),
+    kink_convention=lambda p: "none: the identity at α = 1" if p["alpha"] == 1 else "leaky_relu'(0) = α (PyTorch)",
     vanishing_gradient="no", dying_units=lambda p: "no" if p["alpha"] > 0 else "yes",
     use="hidden layers where ReLU units die",
     limitations="α is one more hyper-parameter; outputs are still mostly positive",
@@ -296,7 +299,7 @@ def _elu_grad(x, out, alpha, scale=1.0, positive=None):
     name="elu", aliases=(), params={"alpha": Param(1.0, "saturation value −α for x → −inf", "> 0")},
     formula="x if x > 0 else α·(e^x − 1)", derivative="1 if x > 0 else α·e^x",
     output_range=lambda p: Interval(-p["alpha"], inf), zero_centered=False, monotonic=True,
-    smoothness=("C^1 for α = 1, else C^0"), kinks=(0.0,),
+    smoothness=lambda p: "C^1" if p["alpha"] == 1 else "C^0", kinks=(0.0,),
     kink_convention="elu'(0) = α·e^0 = α, 1 by default (PyTorch takes the x ≤ 0 side)",
     vanishing_gradient="negative side", dying_units="no",
     use="hidden layers; negative outputs push mean activations towards 0",
@@ -1233,9 +1236,12 @@ class ReLU6:
 @activation(
     name="softshrink", aliases=(), params={"lambd": Param(0.5, "half-width of the dead zone", ">= 0")},
     formula="x − λ if x > λ; x + λ if x < −λ; else 0", derivative="1 if |x| > λ else 0",
-    output_range=Interval(-inf, inf), zero_centered=True, monotonic=True, smoothness="C^0",
-    kinks=lambda p: (-p["lambd"], p["lambd"]),
-    kink_convention="0 on the closed [−λ, λ] (PyTorch)",
+    output_range=Interval(-inf, inf), zero_centered=True, monotonic=True,
+    # λ = 0 is the identity, but f'(0) stays 0 by the convention: 0 is kept as a kink
+    smoothness=lambda p: "C^inf" if p["lambd"] == 0 else "C^0",
+    kinks=lambda p: (0.0,) if p["lambd"] == 0 else (-p["lambd"], p["lambd"]),
+    kink_convention=lambda p: "f'(0) = 0 although f is the identity at λ = 0 (PyTorch's closed [−λ, λ])"
+    if p["lambd"] == 0 else "0 on the closed [−λ, λ] (PyTorch)",
     vanishing_gradient="no", dying_units="no",
     use="sparse coding and denoising (soft thresholding, ISTA)",
     limitations="zero gradient inside [−λ, λ]",
@@ -1260,9 +1266,11 @@ class SoftShrink:
 @activation(
     name="hardshrink", aliases=(), params={"lambd": Param(0.5, "half-width of the dead zone", ">= 0")},
     formula="x if |x| > λ else 0", derivative="1 if |x| > λ else 0",
-    output_range=Interval(-inf, inf), zero_centered=True, monotonic=True, smoothness="discontinuous",
-    kinks=lambda p: (-p["lambd"], p["lambd"]),
-    kink_convention="0 on the closed [−λ, λ] (PyTorch); f jumps at ±λ",
+    output_range=Interval(-inf, inf), zero_centered=True, monotonic=True,
+    smoothness=lambda p: "C^inf" if p["lambd"] == 0 else "discontinuous",
+    kinks=lambda p: (0.0,) if p["lambd"] == 0 else (-p["lambd"], p["lambd"]),
+    kink_convention=lambda p: "f'(0) = 0 although f is the identity at λ = 0 (PyTorch's closed [−λ, λ])"
+    if p["lambd"] == 0 else "0 on the closed [−λ, λ] (PyTorch); f jumps at ±λ",
     vanishing_gradient="no", dying_units="no",
     use="sparse coding (hard thresholding)",
     limitations="discontinuous at ±λ; zero gradient inside [−λ, λ]",

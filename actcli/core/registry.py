@@ -98,9 +98,12 @@ class Declaration:
     output_range: Prop  # Interval, or params -> Interval
     zero_centered: Prop  # bool: f(0) = 0 and f is odd, so outputs centre on 0
     monotonic: Prop  # bool: non-decreasing
-    smoothness: str  # "C^0", "C^1", "C^2", "C^inf"
+    smoothness: Prop  # "C^0", "C^1", "C^2", "C^inf", "discontinuous", or params -> one of them
     kinks: Prop  # tuple of x where f or f' is not differentiable, or params -> tuple
-    kink_convention: str  # the derivative used at the kinks
+    kink_convention: Prop  # the derivative used at the kinks, or params -> that text
+    # f' -> 0 as x -> -inf and inf ("yes"; "yes (less)" when sup f' >= 1), on one side only
+    # ("negative side", "positive side"), or on neither ("no"); a flat side is a dying unit, and
+    # a small constant slope (leaky_relu's α) does not vanish
     vanishing_gradient: Prop  # "yes", "yes (less)", "negative side", "positive side", "no"
     dying_units: Prop  # "yes" if f' = 0 exactly on a half-line, else "no"
     use: str

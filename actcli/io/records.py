@@ -31,7 +31,8 @@ table's yes/no: relative_residual at rounding level).
 "doc", "domain"}}`), "max_slope", "max_slope_where" and "dialect_differences"
 (`[{"dialect", "api", "differences": [text, ...]}]`, one per framework whose version differs).
 `info EXPR` writes what is measured instead of declared: `{"function", "formula", "params",
-"kinks", "output_range" (the min and max on the probe's grid, as text), "f0", "odd",
+"kinks", "output_range" (the min and max on the probe's grid, as an interval; an end still
+growing at |x| = 1e300 is `inf`), "f0", "odd",
 "zero_centered", "monotonic", "vanishing_gradient", "dying_units", "max_slope",
 "max_slope_where"}`.
 
@@ -93,14 +94,14 @@ def function_record(act: Activation) -> dict[str, Any]:
 def expression_record(expr: Any, p: Any) -> dict[str, Any]:
     """`info EXPR`: the parsed expression and what `analysis.probe` measured (`p`), as there
     is no declaration."""
-    from actcli.core.analysis import max_slope_where, vanishing_claim
+    from actcli.core.analysis import max_slope_where, measured_range, vanishing_claim
 
     return {
         "function": expr.text,
         "formula": expr.formula,
         "params": {},
         "kinks": [float(k) for k in expr.kinks],
-        "output_range": f"[{p.lo:.6g}, {p.hi:.6g}]",
+        "output_range": measured_range(p),
         "f0": p.f0,
         "odd": p.odd,
         # read as analysis.verify reads a probe for a declared function

@@ -52,7 +52,7 @@ def annotations(act: Any, label: str, start: float, stop: float) -> Annotation:
     parts: list[str] = []
     kinks = [k for k in getattr(act, "kinks", ()) if start <= k <= stop]
     if kinks:
-        conv = getattr(getattr(act, "decl", None), "kink_convention", "")
+        conv = act.prop("kink_convention") if hasattr(act, "decl") else ""
         where = ", ".join(_num(k) for k in kinks)
         parts.append(f"kink at x = {where}" + (f" ({conv})" if conv else ""))
         marks += [(k, KINK) for k in kinks]
