@@ -308,3 +308,10 @@ def test_new_functions_and_any_case_through_the_cli():
     assert ok("eval", "sinh(x)", "800") == "800.0\tinf\n"
     doc = strict_loads(ok("info", "sign(x - 1) + clip(x, -2, 2)", "--json"))
     assert doc["kinks"] == [-2.0, 1.0, 2.0]
+
+
+def test_a_function_flat_everywhere_has_dying_units_and_no_vanishing_gradient():
+    """sign(x): f' = 0 on the whole line, so both sides are flat (dying units), and a flat
+    side is not a gradient that tends to 0."""
+    rec = strict_loads(ok("info", "sign(x)", "--json"))
+    assert rec["dying_units"] is True and rec["vanishing_gradient"] == "no"

@@ -96,7 +96,10 @@ def _flat_sides(x: np.ndarray, g: np.ndarray) -> tuple[tuple[bool, bool], tuple[
     dead, start = [False, False], [None, None]
     for k, (xs, gs) in enumerate(((x, g), (x[::-1], g[::-1]))):
         nonzero = np.flatnonzero(gs != 0)
-        if nonzero.size == 0 or nonzero[0] == 0:
+        if nonzero.size == 0:  # f' = 0 on the whole grid (sign): flat on both sides
+            dead[k], start[k] = True, float(xs[-1])
+            continue
+        if nonzero[0] == 0:
             continue
         first = int(nonzero[0])
         if not abs(float(gs[first])) > UNDERFLOW:  # nan counts as underflow: no claim
