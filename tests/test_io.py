@@ -172,6 +172,19 @@ def test_numbers_written_as_inf_or_zero_do_not_warn(tokens):
                             dtype="float32")  # fmt: skip
 
 
+def test_json_warns_of_numbers_read_as_0_or_inf():
+    with pytest.warns(sources.InputWarning) as record:
+        x = sources.parse_text('[1e-400, 0.0, 0, -0.0, 1e999, "Infinity"]', "input")
+    assert x.tolist() == [0.0, 0.0, 0.0, -0.0, math.inf, math.inf]
+    assert sorted(str(w.message) for w in record) == [
+        "input: numbers beyond float64's range are read as inf or -inf",
+        "input: numbers nearer 0 than float64's smallest are read as 0",
+    ]
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        sources.parse_text('[0.0, 0, -0.0, 0e5, "Infinity", 4.9e-324]', "input")
+
+
 def test_text_warns_once_per_kind_and_refuses_an_empty_field():
     with pytest.warns(sources.InputWarning) as record:
         sources.parse_text("1 1e999 -1e999\n1e-400, 0\n", "input")

@@ -330,3 +330,24 @@ def test_head_reads_only_what_it_shows(small_blocks):
     x, n = sources.head(sources.RangeSource(0, 1, 10**12, "float64"), 1500)  # never made whole
     assert n == 10**12 and x.size == 1500
     assert x.tobytes() == sources.linspace_block(0, 1, 10**12, 0, 1500).tobytes()
+
+
+@pytest.mark.parametrize(
+    "chunks, empty",
+    [
+        ([b"12345\n1 ", b",2\n"], False),  # one line '1 ,2' cut after its space
+        ([b"1\t", b",2\n"], False),
+        ([b"1,", b",2\n"], True),  # '1,,2'
+        ([b"1, ", b" ,2\n"], True),
+        ([b"1\n", b",2\n"], True),  # a line that starts with a comma
+        ([b"1\r\n", b",2\n"], True),
+    ],
+)
+def test_an_empty_field_is_told_apart_at_a_block_boundary(chunks, empty):
+    """A valid CSV over 8 MiB was refused when a block began with the comma of '1 ,2'."""
+    blocks = sources._text_blocks(chunks, "input")
+    if empty:
+        with pytest.raises(sources.InputError, match="an empty field"):
+            list(blocks)
+    else:
+        assert np.concatenate([x for x, _ in blocks]).size == len(b"".join(chunks).replace(b",", b" ").split())

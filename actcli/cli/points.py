@@ -92,6 +92,8 @@ def _check_space(job: "stream.Job", source: "sources.Source", fmt: str, output: 
 
     if source.size is None or not source.replayable:
         return
+    if output.exists() and not output.is_file():  # /dev/null, a FIFO, >(gzip): no disk to fill
+        return
     x, n = sources.head(source, SAMPLE_ROWS)
     st = stream.Stream.of(job, sources.ArraySource(x), None)
     if fmt == "npy":

@@ -67,11 +67,15 @@ def _warn(text: str) -> None:
     warnings.warn(InputWarning(text), stacklevel=3)
 
 
-def _check_text(data: bytes, x: np.ndarray, where: str, lines_before: int) -> None:
+def _check_text(
+    data: bytes, x: np.ndarray, where: str, lines_before: int, after: bytes = b"\n"
+) -> None:
     """Refuse an empty field ('1,,2'); warn of numbers read as inf or 0 that were written as
-    neither (counting the infs and zeros written, so plain data costs two counts)."""
+    neither (counting the infs and zeros written, so plain data costs two counts). `after`:
+    the last byte before `data` that is not a space or tab (a block of a longer text starts
+    a line, or follows a comma, only if that byte says so: '1 ' then ',2' is one line '1 ,2')."""
     if b"," in data:
-        empty = _EMPTY_FIELD.search(data)
+        empty = _EMPTY_FIELD.search(data, 0 if after in (b"\n", b",") else 1)
         if empty is not None:
             line = lines_before + data.count(b"\n", 0, empty.start()) + 1
             raise InputError(f"{where}, line {line}: an empty field between commas; give a number")
@@ -144,8 +148,16 @@ def _parse_numbers(text: str, source: str, lines_before: int = 0) -> np.ndarray:
 
 def parse_json(text: str, source: str) -> np.ndarray:
     """A JSON array of numbers; "NaN", "Infinity" and "-Infinity" stand for themselves."""
+    underflows: list[str] = []
+
+    def read_float(token: str) -> float:  # json reads 1e-400 as 0.0, as it reads 0.0
+        value = float(token)
+        if value == 0 and not _ZERO_TOKENS.fullmatch(token.encode()):
+            underflows.append(token)
+        return value
+
     try:
-        data = json.loads(text)
+        data = json.loads(text, parse_float=read_float)
     except ValueError as e:
         raise InputError(f"{source} is not valid JSON: {e}") from None
     if not isinstance(data, list):
@@ -167,6 +179,8 @@ def parse_json(text: str, source: str) -> np.ndarray:
     written = sum(type(v) is str and v != "NaN" for v in data)
     if np.count_nonzero(np.isinf(x)) > written:  # 1e999: json reads it as inf
         _warn(f"{source}: numbers beyond float64's range are read as inf or -inf")
+    if underflows:
+        _warn(f"{source}: numbers nearer 0 than float64's smallest are read as 0")
     return x
 
 
@@ -426,7 +440,7 @@ def _last_separator(data: bytes) -> int:
 def _text_blocks(chunks: Iterable[bytes], where: str) -> Iterator[tuple[np.ndarray, int]]:
     """(float64 numbers, bytes read) per chunk of text, each cut after its last separator so
     that no number is split; plain numbers are read by orjson, the rest by numpy."""
-    carry, lines = b"", 0
+    carry, lines, after = b"", 0, b"\n"
     for chunk in itertools.chain(chunks, [b""]):
         data = carry + chunk
         if chunk:
@@ -443,8 +457,9 @@ def _text_blocks(chunks: Iterable[bytes], where: str) -> Iterator[tuple[np.ndarr
                     f"{where} is not a UTF-8 text file; give text, .json or .npy"
                 ) from None
             x = _parse_numbers(text, where, lines)
-        _check_text(data, x, where, lines)
+        _check_text(data, x, where, lines, after)
         lines += data.count(b"\n")
+        after = data.rstrip(b" \t")[-1:] or after
         yield x, len(data)
 
 

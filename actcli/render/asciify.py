@@ -13,12 +13,18 @@ _WORDS = {
     "σ": "sigma", "α": "alpha", "β": "beta", "λ": "lambda", "π": "pi", "…": "...", "′": "'",
     "″": "''", "−": "-", "–": "-", "—": "-", "·": "*", "×": "x", "≤": "<=", "≥": ">=", "≈": "~",
     "∞": "inf", "√": "sqrt", "‘": "'", "’": "'", "“": '"', "”": '"', "•": "o", "▒": ":",
+    "±": "+-", "∓": "-+", "²": "^2", "³": "^3", "⁵": "^5", "¼": "1/4", "½": "1/2", "÷": "/",
+    "µ": "mu", "Σ": "Sigma", "Φ": "Phi", "φ": "phi", "θ": "theta", "‖": "||", "←": "<-",
+    "→": "->", "↑": "^", "↓": "v", "∘": "o", "⊙": "(.)", "▲": "^", "▶": ">", "◆": "*",
+    "○": "o", "●": "@", "✓": "yes", "✗": "no",
 }
 
 
 def lookalike(c: str) -> str:
     """ASCII for one character: a chart's braille dot becomes '.', a block '#', a box line
     '-', '|' or '+', an accented letter its letter."""
+    if c.isascii():
+        return c
     if c in _WORDS:
         return _WORDS[c]
     if "\u2800" <= c <= "\u28ff":
@@ -28,8 +34,11 @@ def lookalike(c: str) -> str:
     if "\u2500" <= c <= "\u257f":
         name = unicodedata.name(c, "")
         return "-" if "HORIZONTAL" in name else "|" if "VERTICAL" in name else "+"
-    plain = unicodedata.normalize("NFKD", c).encode("ascii", "ignore").decode()
-    return plain or "?"
+    # an accented letter: its letter; anything else that decomposes (a superscript, a fraction)
+    # would lose its meaning that way ('½' -> '12'), so it is '?'
+    base = unicodedata.normalize("NFKD", c)
+    plain = base.encode("ascii", "ignore").decode()
+    return plain if plain and unicodedata.category(c).startswith("L") else "?"
 
 
 def to_ascii(text: str) -> str:

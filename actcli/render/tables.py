@@ -150,6 +150,12 @@ def progress(total: float | None, stream: Any = None) -> Iterator[Callable[[floa
             bar.stop()
 
 
+def _broken_pipe() -> None:
+    # rich exits with 1 when a reader goes away (`| head`); the CLI's stdout_guard ends quietly
+    # with 141, as for one table, when it gets the error itself.
+    raise BrokenPipeError
+
+
 def console(no_color: bool = False) -> Console:
     """A console on stdout; rich itself honours NO_COLOR and the terminal's width."""
     from rich.console import Console
@@ -157,6 +163,7 @@ def console(no_color: bool = False) -> Console:
     from actcli.render import asciify
 
     out = Console(no_color=no_color or None, highlight=False, soft_wrap=False)
+    out.on_broken_pipe = _broken_pipe  # type: ignore[method-assign]
     if not asciify.unicode_ok(out.file):
         out.push_render_hook(asciify.hook())
     return out
