@@ -502,7 +502,7 @@ def test_help_ends_with_real_examples(command):
     assert all(e.split()[e.split().index("actcli") + 1] == command for e in examples)
 
 
-@pytest.mark.parametrize("command", COMMANDS)
+@pytest.mark.parametrize("command", [*COMMANDS, "explore"])
 def test_dash_h_is_help_and_functions_point_to_list(command):
     out = ok(command, "-h")
     assert out == ok(command, "--help")

@@ -28,8 +28,8 @@ ExploreFuncs = Annotated[
     list[str] | None,
     typer.Argument(
         metavar="[FUNC]...",
-        help="Functions to start with (default: sigmoid tanh relu): names, with parameters if "
-        "any (elu:alpha=0.5), or expressions in x.",
+        help="Functions to start with (default: sigmoid tanh relu): names (see 'actcli list'), "
+        "with parameters if any (elu:alpha=0.5), or expressions in x.",
         autocompletion=complete_name,
         show_default=False,
     ),
