@@ -299,3 +299,11 @@ def test_chromium_shows_the_page_and_every_series_colour(tmp_path, scheme):
     # the text is the scheme's ink: dark on light, light on dark, plenty of it
     ink = (grey < 0.3) if scheme == "light" else (grey > 0.7)
     assert ink.sum() > 2000, (scheme, int(ink.sum()))
+
+
+def test_more_functions_than_colours_is_said_on_stderr(tmp_path):
+    names = ["sigmoid", "tanh", "relu", "elu", "gelu", "silu", "mish", "softsign"]
+    r = run("plot", *names, "--save", str(tmp_path / "f.svg"))
+    assert r.exit_code == 0 and r.stderr == (
+        "actcli plot: 8 functions, 7 colours in a figure: softsign and sigmoid share a colour\n"
+    )

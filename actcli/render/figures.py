@@ -115,6 +115,7 @@ def save(
     check_size(size)
     check_dpi(dpi, suffix)
     mpl = _matplotlib()
+    plan.warnings += _crowding(plan)
     buf = io.BytesIO()
     with mpl.rc_context(_rc(suffix == ".html")):
         fig = figure(plan, size, page=suffix == ".html")
@@ -142,6 +143,15 @@ def save(
         path.unlink(missing_ok=True)
         raise WriteError(f"cannot write '{path}': {e.strerror or e}") from None
     return path
+
+
+def _crowding(plan: Plan) -> list[str]:
+    """One line when functions must share a colour (their f, f', f'' still differ in style)."""
+    n = len(COLORS)
+    if len(plan.acts) <= n:
+        return []
+    shared = ", ".join(f"{plan.acts[i].label} and {plan.acts[i - n].label}" for i in range(n, len(plan.acts)))
+    return [f"{len(plan.acts)} functions, {n} colours in a figure: {shared} share a colour"]
 
 
 _HASHED_ID = re.compile(r'id="([a-z]+[0-9a-f]{10})"')
@@ -202,7 +212,7 @@ def _keys(plan: Plan) -> list[str]:
 def _head(plan: Plan, width: float) -> float:
     order, ncols = _legend(plan, width)
     rows = -(-len(order) // ncols)
-    return 0.12 + (0.32 if title_of(plan) else 0.0) + LINE * rows
+    return 0.08 + (0.24 if title_of(plan) else 0.0) + LINE * rows
 
 
 def _foot(plan: Plan, width: float) -> float:
@@ -213,7 +223,7 @@ def _foot(plan: Plan, width: float) -> float:
 def _extra(plan: Plan, width: float) -> float:
     """Inches for what is not a panel: legend, shading rows, notes (beyond the default's)."""
     shaded = len(plan.acts) if plan.shade is not None else 0
-    return _head(plan, width) - 0.12 - 0.32 - LINE + SHADE_ROW * shaded + 0.2 * bool(shaded) + _foot(plan, width)
+    return _head(plan, width) - 0.08 - 0.24 - LINE + SHADE_ROW * shaded + 0.2 * bool(shaded) + _foot(plan, width)
 
 
 def figure(plan: Plan, size: tuple[float, float] | None = None, page: bool = False) -> Any:
@@ -278,7 +288,7 @@ def figure(plan: Plan, size: tuple[float, float] | None = None, page: bool = Fal
 
     title = title_of(plan)
     if title:
-        head.text(0.5, 1.0 - 0.06 / head_in, title, ha="center", va="top", fontsize="large")
+        head.text(0.5, 1.0 - 0.04 / head_in, title, ha="center", va="top", fontsize="large")
     order, ncols = _legend(plan, width)
     handles = [Line2D([], [], color=color(s.index), linestyle=LINESTYLES[s.order], linewidth=1.6)
                for s in (plan.series[i] for i in order)]  # fmt: skip
