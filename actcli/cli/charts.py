@@ -147,8 +147,7 @@ def show(ctx: typer.Context, c: Any, save: Path | None) -> None:
     epilog=examples(
         "actcli plot sigmoid tanh --deriv",
         "actcli plot gelu silu --diff --range -4 4",
-        "actcli plot mish --annotate --shade-vanishing --save mish.svg",
-        "actcli plot sigmoid tanh --deriv --save fig.png --figsize 5 4 --dpi 300",
+        "actcli plot mish --annotate --shade-vanishing --save mish.png --dpi 300",
     ),
 )
 def plot(
