@@ -307,3 +307,17 @@ def test_more_functions_than_colours_is_said_on_stderr(tmp_path):
     assert r.exit_code == 0 and r.stderr == (
         "actcli plot: 8 functions, 7 colours in a figure: softsign and sigmoid share a colour\n"
     )
+
+
+def test_a_charts_save_writes_its_figure_sampled_finely(tmp_path):
+    """The library's way: chart(...).save('f.svg') draws the chart's own plan, sampled for a
+    figure (2001 points, not the 81 of a 40-column chart), at the size asked for."""
+    from actcli.render.charts import chart
+
+    c = chart([actcli.get("relu")], -2, 2, orders=(0, 1), width=40, height=12)
+    assert len(c.plan.x) == 81
+    svg = c.save(tmp_path / "f.svg", size=(4, 3))
+    root = ET.parse(svg).getroot()
+    assert root.get("width") == "288pt" and root.get("height") == "216pt"  # 72 pt an inch
+    page = c.save(tmp_path / "f.html").read_text(encoding="utf-8")
+    assert "all 2001 samples" in page
