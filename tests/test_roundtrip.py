@@ -179,3 +179,19 @@ def test_big_tables_stream_in_blocks(monkeypatch):
 )
 def test_tables_read_in_text(text, column, want):
     assert sources.parse_text(text, "input", column).tolist() == want
+
+
+@pytest.mark.parametrize(
+    "text, column, message",
+    [
+        ('{"x": 1}\n\n{"y": 2}\n', None, "standard input, line 3: no x in this object"),
+        ('{"x": 1}\n\n{"x": "a"}\n', None, 'standard input, line 3: x is "a", not a number'),
+        ('{"x": 1, "y": {"a": 2}}\n{"x": 2, "y": {"a": null}}\n', "y[a]", "line 2: y[a] is null"),
+        ('{"x": 1}\nnot json\n', None, "standard input, line 2: not a JSON object"),
+        ('{"x": [1, 2], "functions": 3}', "y", "--column y: standard input has no such column"),
+    ],
+)
+def test_json_lines_mistakes_name_their_line(text, column, message):
+    r = run("eval", "relu", *(["-c", column] if column else []), stdin=text)
+    assert r.exit_code in (1, 2) and r.stdout == "" and r.stderr.count("\n") == 1
+    assert message in r.stderr, r.stderr

@@ -225,21 +225,21 @@ def record_name(key: tuple[str, str | None]) -> str:
 
 
 def record_values(
-    records: list[Any], key: tuple[str, str | None], where: str, line: int
+    records: list[Any], key: tuple[str, str | None], where: str, lines: Sequence[int]
 ) -> list[Any]:
-    """The column `key` of JSON-lines objects (the first on line `line`)."""
+    """The column `key` of JSON-lines objects (`lines`: the line of each)."""
     outer, inner = key
     try:
         if inner is None:
             return [r[outer] for r in records]
         return [r[outer][inner] for r in records]
     except (KeyError, TypeError):
-        for i, r in enumerate(records):
+        for line, r in zip(lines, records, strict=True):
             try:
                 r[outer] if inner is None else r[outer][inner]
             except (KeyError, TypeError):
                 raise InputError(
-                    f"{where}, line {line + i}: no {record_name(key)} in this object"
+                    f"{where}, line {line}: no {record_name(key)} in this object"
                 ) from None
         raise  # pragma: no cover
 

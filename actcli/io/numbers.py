@@ -129,16 +129,14 @@ def parse_json(text: str, source: str, column: str | None = None) -> np.ndarray:
     return x
 
 
+def is_json_number(v: Any) -> bool:
+    """A JSON value that stands for a number: a number, or "NaN", "Infinity", "-Infinity"."""
+    return type(v) in (int, float) or (type(v) is str and v in _NONFINITE_IN)
+
+
 def json_numbers(data: list[Any], source: str, what: str = "") -> np.ndarray:
     """JSON values that must be numbers or "NaN", "Infinity", "-Infinity", as float64."""
-    bad = next(
-        (
-            i
-            for i, v in enumerate(data)
-            if type(v) not in (int, float) and not (type(v) is str and v in _NONFINITE_IN)
-        ),
-        None,
-    )
+    bad = next((i for i, v in enumerate(data) if not is_json_number(v)), None)
     if bad is not None:
         raise InputError(
             f"{source}: {what}element {bad} ({json.dumps(data[bad])[:30]}) is not a number; use "

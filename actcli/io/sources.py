@@ -38,6 +38,7 @@ from actcli.io.numbers import (
     check_text,
     column_numbers,
     decode,
+    is_json_number,
     json_numbers,
     last_separator,
     parse_args,
@@ -442,8 +443,17 @@ def _open_json_lines(
                     except orjson.JSONDecodeError as e:
                         raise InputError(f"{where}, line {i}: not a JSON object ({e})") from None
                 raise AssertionError("unreachable") from None  # pragma: no cover
-            values = columns.record_values(records, key, where, lines + 1)
-            yield json_numbers(values, where, f"{columns.record_name(key)}, "), len(data)
+            filled = [i for i, line in enumerate(data.split(b"\n"), lines + 1) if line.strip()]
+            values = columns.record_values(records, key, where, filled)
+            try:
+                x = json_numbers(values, where)
+            except InputError:  # name the line of the first value that is not a number
+                bad = next(i for i, v in enumerate(values) if not is_json_number(v))
+                raise InputError(
+                    f"{where}, line {filled[bad]}: {columns.record_name(key)} is "
+                    f"{json.dumps(values[bad])[:30]}, not a number"
+                ) from None
+            yield x, len(data)
             lines += data.count(b"\n")
 
     parts = blocks()
