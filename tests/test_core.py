@@ -489,3 +489,12 @@ def test_ties_up_rounds_float32_subnormal_midpoints_up() -> None:
     assert (apply(half, x, {}) / tiny).tolist() == [0, 2, 2, 4, -2]  # round to even
     assert ties_up(half) is half
     assert (apply(half, x, {}) / tiny).tolist() == [1, 3, 2, 4, -2]
+
+
+def test_scalars_in_give_numpy_scalars_out() -> None:
+    act = actcli.get("relu")
+    assert type(act.value(1.5)) is np.float64 and act.value(1.5) == 1.5
+    assert type(act.value(np.float32(-2.0))) is np.float32
+    assert type(act.grad(np.array(3.0))) is np.float64
+    y = act.value([1.5])
+    assert type(y) is np.ndarray and y.shape == (1,)
