@@ -2,6 +2,7 @@
 writers' bytes (orjson where its text is theirs), whatever the block size."""
 
 import io as stdio
+import json
 import math
 import re
 
@@ -351,3 +352,28 @@ def test_an_empty_field_is_told_apart_at_a_block_boundary(chunks, empty):
             list(blocks)
     else:
         assert np.concatenate([x for x, _ in blocks]).size == len(b"".join(chunks).replace(b",", b" ").split())
+
+
+@pytest.mark.parametrize("fmt", list(REFERENCE))
+def test_runs_of_kinks_alone_and_of_odd_numbers_without_kinks(small_blocks, fmt):
+    """A run (64 rows here) where every row is an interval, and runs where odd numbers stand
+    without any interval: the fast path leaves both to the reference (found by mutmut)."""
+    x = np.linspace(0.5, 3.0, 640)
+    x[64:128] = 0.0  # one whole run of kinks
+    x[200], x[300] = np.nan, 1e-5  # odd numbers, in runs without a kink
+    job, p = _points("grad", x, True)
+    got = b"".join(writers.STREAM_WRITERS[fmt](stream.Stream.of_points(p))).decode()
+    assert got == "".join(REFERENCE[fmt](p))
+    if fmt == "json":
+        doc = json.loads(got)
+        assert doc["dydx"][64:128] == [[0.0, 1.0]] * 64 and doc["dydx"][63] == 1.0
+        assert doc["x"][200] == doc["dydx"][200] == "NaN" and '1e-05, ' in got
+        return
+    lines = got.splitlines()[fmt == "csv" :]
+    want = {
+        "tsv": ["0.0\t[0.0, 1.0]", "nan\tnan", "1e-05\t1.0"],
+        "csv": ['0.0,"[0.0, 1.0]"', "nan,nan", "1e-05,1.0"],
+        "jsonl": ['{"x": 0.0, "dydx": [0.0, 1.0]}', '{"x": "NaN", "dydx": "NaN"}',
+                  '{"x": 1e-05, "dydx": 1.0}'],
+    }[fmt]
+    assert set(lines[64:128]) == {want[0]} and [lines[200], lines[300]] == want[1:]
