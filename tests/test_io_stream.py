@@ -377,3 +377,35 @@ def test_runs_of_kinks_alone_and_of_odd_numbers_without_kinks(small_blocks, fmt)
                   '{"x": 1e-05, "dydx": 1.0}'],
     }[fmt]
     assert set(lines[64:128]) == {want[0]} and [lines[200], lines[300]] == want[1:]
+
+
+def test_plain_numbers_take_the_fast_path_only_where_orjson_agrees(monkeypatch):
+    """The installed orjson passes the probe, and plain numbers never reach the reference
+    writers; an orjson that writes other text is not used (found by mutmut: the fast path's
+    bytes are the reference's, so only these checks see it go unused or misused)."""
+    import sys
+    import types
+
+    orjson = pytest.importorskip("orjson")
+    monkeypatch.setattr(writers, "_ORJSON", [])  # look again, as on the first use
+    assert writers._orjson() is orjson
+
+    def refuse(*args, **kwargs):
+        raise AssertionError("plain numbers reached the reference writer")
+
+    for name in ("_tsv_rows", "_csv_rows", "_jsonl_rows", "json_numbers"):
+        monkeypatch.setattr(writers, name, refuse)
+    x = np.linspace(0.5, 3.0, 5000)
+    job, _ = _points("grad", x)
+    for fmt in REFERENCE:
+        got = b"".join(writers.STREAM_WRITERS[fmt](stream.Stream.of(job, sources.ArraySource(x))))
+        assert got.count(b"1.0") >= x.size, fmt
+    monkeypatch.undo()
+
+    def dumps(a, option=None):  # an orjson that writes 0.1 as 0.10000000000000001
+        return orjson.dumps(a, option=option).replace(b"0.1,", b"0.10000000000000001,")
+
+    fake = types.SimpleNamespace(dumps=dumps, OPT_SERIALIZE_NUMPY=orjson.OPT_SERIALIZE_NUMPY)
+    monkeypatch.setitem(sys.modules, "orjson", fake)
+    monkeypatch.setattr(writers, "_ORJSON", [])
+    assert writers._orjson() is None
