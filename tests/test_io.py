@@ -335,3 +335,14 @@ def test_stream_npy_of_no_points_is_an_empty_array(tmp_path, size):
         writers.stream_npy(stream.Stream.of_points(p), f, size)
     got = np.load(tmp_path / "empty.npy")
     assert got.shape == (0, 2) and got.dtype == np.float64
+
+
+def test_jsonable_and_dumps_write_strict_json_and_keep_unicode():
+    obj = {"f": "α·x", "v": [math.nan, math.inf, -math.inf, 1.5, (2.0, -math.inf)], "n": None}
+    assert writers.jsonable(obj) == {
+        "f": "α·x", "v": ["NaN", "Infinity", "-Infinity", 1.5, [2.0, "-Infinity"]], "n": None
+    }
+    assert writers.dumps(obj) == (
+        '{"f": "α·x", "v": ["NaN", "Infinity", "-Infinity", 1.5, [2.0, "-Infinity"]], "n": null}'
+    )
+    assert writers.jsonable(0.0) == 0.0 and writers.jsonable(-0.0) == 0.0

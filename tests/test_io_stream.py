@@ -360,7 +360,7 @@ def test_runs_of_kinks_alone_and_of_odd_numbers_without_kinks(small_blocks, fmt)
     without any interval: the fast path leaves both to the reference (found by mutmut)."""
     x = np.linspace(0.5, 3.0, 640)
     x[64:128] = 0.0  # one whole run of kinks
-    x[200], x[300] = np.nan, 1e-5  # odd numbers, in runs without a kink
+    x[200], x[300], x[400] = np.nan, 1e-5, 1e15  # odd numbers, in runs without a kink
     job, p = _points("grad", x, True)
     got = b"".join(writers.STREAM_WRITERS[fmt](stream.Stream.of_points(p))).decode()
     assert got == "".join(REFERENCE[fmt](p))
@@ -396,6 +396,7 @@ def test_plain_numbers_take_the_fast_path_only_where_orjson_agrees(monkeypatch):
     for name in ("_tsv_rows", "_csv_rows", "_jsonl_rows", "json_numbers"):
         monkeypatch.setattr(writers, name, refuse)
     x = np.linspace(0.5, 3.0, 5000)
+    x[10:13] = [0.0, -0.0, 1.001e-4]  # zeros and the smallest plain number are plain too
     job, _ = _points("grad", x)
     for fmt in REFERENCE:
         got = b"".join(writers.STREAM_WRITERS[fmt](stream.Stream.of(job, sources.ArraySource(x))))
@@ -409,3 +410,14 @@ def test_plain_numbers_take_the_fast_path_only_where_orjson_agrees(monkeypatch):
     monkeypatch.setitem(sys.modules, "orjson", fake)
     monkeypatch.setattr(writers, "_ORJSON", [])
     assert writers._orjson() is None
+
+
+def test_compare_of_one_function_and_one_column_keeps_its_jsonl_shape(monkeypatch):
+    """Two columns, as eval and grad have, but compare's objects: not the fast eval lines."""
+    monkeypatch.setattr(writers, "FAST_MIN", 16)
+    x = np.linspace(0.5, 3.0, 100)
+    act = actcli.get("relu")
+    job = stream.Job("compare", ((act, "relu"),), (0,))
+    got = b"".join(writers.stream_jsonl(stream.Stream.of(job, sources.ArraySource(x)))).decode()
+    assert got.splitlines()[0] == '{"x": 0.5, "y": {"relu": 0.5}}'
+    assert got == "".join(writers.points_jsonl(job.points(x)))
