@@ -12,7 +12,9 @@ Where the points come from (`open_points`): one of
 and two of them is a usage error; with none, standard input when it is not a terminal (text
 as above, or a JSON array). Exit codes: 2 for the command line, 1 for what was read.
 
-Every number is parsed as float64, then rounded once to `--dtype` (float32 or float64).
+Every number is parsed as float64, then rounded once to `--dtype` (float16, bfloat16, float32
+or float64); a decimal that float64 rounds onto a tie of float16 or bfloat16 is settled from its
+text (`formats.from_decimal`), so text is rounded once to those too.
 """
 
 from __future__ import annotations
@@ -29,9 +31,9 @@ from typing import IO, Any
 
 import numpy as np
 
+from actcli.core import formats
+from actcli.io.precision import DTYPES, json_tokens, text_tokens, tokens_of
 from actcli.tokens import is_number
-
-DTYPES = ("float32", "float64")
 
 _NONFINITE_IN = {"NaN": math.nan, "Infinity": math.inf, "-Infinity": -math.inf}
 HOW_TO_GIVE = (
@@ -85,6 +87,18 @@ def _check_text(
     zeros = x.size - np.count_nonzero(x)
     if zeros and zeros > len(_ZERO_TOKENS.findall(data)):
         _warn(f"{where}: numbers nearer 0 than float64's smallest are read as 0")
+
+
+def resolve_dtype(dtype: Any) -> np.dtype:
+    """The dtype of `--dtype NAME`; bfloat16 without ml_dtypes is a usage error (exit 2)."""
+    if isinstance(dtype, np.dtype):
+        return dtype
+    if dtype not in DTYPES:
+        raise InputError(f"--dtype {dtype}: use one of {', '.join(DTYPES)}", 2)
+    try:
+        return formats.dtype_named(dtype)
+    except ImportError as e:
+        raise InputError(f"--dtype {dtype}: {e}", 2) from None
 
 
 # --- reading -------------------------------------------------------------------------------
@@ -270,11 +284,15 @@ class Source:
         return np.concatenate(parts) if parts else np.empty(0, self.dtype)
 
 
-def _as(x: np.ndarray, dtype: np.dtype) -> np.ndarray:
+def _as(x: np.ndarray, dtype: np.dtype, tokens: Callable[[], Sequence[Any]] | None = None) -> np.ndarray:
     # float32: round once from the float64 parse; overflow to +-inf is the float32 answer,
-    # said once in a warning (as is a number that rounds to 0).
-    with np.errstate(over="ignore"):
-        y = x.astype(dtype, copy=False)
+    # said once in a warning (as is a number that rounds to 0). 16-bit formats: the same, and
+    # a tie made by the float64 parse is settled from the text, `tokens()`, if there is one.
+    if formats.is_half(dtype) and x.dtype != dtype:
+        y = formats.from_decimal(x, dtype, tokens)
+    else:
+        with np.errstate(over="ignore"):
+            y = x.astype(dtype, copy=False)
     if y.dtype.itemsize < x.dtype.itemsize:
         name = y.dtype.name
         if np.any(np.isinf(y) & np.isfinite(x)):
@@ -287,8 +305,9 @@ def _as(x: np.ndarray, dtype: np.dtype) -> np.ndarray:
 class ArraySource(Source):
     """Points already in memory: numbers on the command line, a JSON array, a short text."""
 
-    def __init__(self, x: np.ndarray, dtype: Any = None) -> None:
-        self.x = _as(x, np.dtype(dtype or x.dtype))
+    def __init__(self, x: np.ndarray, dtype: Any = None, tokens: Any = None) -> None:
+        # tokens: if x was read from text, a callable that gives the text of each number
+        self.x = _as(x, resolve_dtype(dtype) if dtype else x.dtype, tokens)
         self.dtype = self.x.dtype
         self.size = self.work = self.x.size
 
@@ -309,7 +328,7 @@ class RangeSource(Source):
     def __init__(self, start: float, stop: float, num: int, dtype: Any) -> None:
         _check_range(start, stop, num)
         self.start, self.stop = start, stop
-        self.dtype = np.dtype(dtype)
+        self.dtype = resolve_dtype(dtype)
         self.size = self.work = num
 
     def blocks(self, tick: Tick | None = None) -> Iterator[np.ndarray]:
@@ -329,7 +348,7 @@ class NpySource(Source):
 
     def __init__(self, path: Path, dtype: Any) -> None:
         where = f"'{path}'"
-        self.path, self.dtype = path, np.dtype(dtype)
+        self.path, self.dtype = path, resolve_dtype(dtype)
         try:
             with open(path, "rb") as f:
                 fmt = np.lib.format
@@ -437,9 +456,9 @@ def _last_separator(data: bytes) -> int:
         start = 0
 
 
-def _text_blocks(chunks: Iterable[bytes], where: str) -> Iterator[tuple[np.ndarray, int]]:
-    """(float64 numbers, bytes read) per chunk of text, each cut after its last separator so
-    that no number is split; plain numbers are read by orjson, the rest by numpy."""
+def _text_blocks(chunks: Iterable[bytes], where: str) -> Iterator[tuple[np.ndarray, int, bytes]]:
+    """(float64 numbers, bytes read, the text) per chunk of text, each cut after its last
+    separator so that no number is split; plain numbers are read by orjson, the rest by numpy."""
     carry, lines, after = b"", 0, b"\n"
     for chunk in itertools.chain(chunks, [b""]):
         data = carry + chunk
@@ -460,7 +479,7 @@ def _text_blocks(chunks: Iterable[bytes], where: str) -> Iterator[tuple[np.ndarr
         _check_text(data, x, where, lines, after)
         lines += data.count(b"\n")
         after = data.rstrip(b" \t")[-1:] or after
-        yield x, len(data)
+        yield x, len(data), data
 
 
 class TextSource(Source):
@@ -469,11 +488,11 @@ class TextSource(Source):
     replayable = False
 
     def __init__(
-        self, first: list[tuple[np.ndarray, int]], rest: Iterator[tuple[np.ndarray, int]],
+        self, first: list[tuple[np.ndarray, int, bytes]], rest: Iterator[tuple[np.ndarray, int, bytes]],
         dtype: Any, where: str, length: int | None, path: Path | None,
     ) -> None:  # fmt: skip
         self.first, self.rest = first, rest
-        self.dtype = np.dtype(dtype)
+        self.dtype = resolve_dtype(dtype)
         self.where, self.work, self.path = where, length, path
 
     def blocks(self, tick: Tick | None = None) -> Iterator[np.ndarray]:
@@ -483,14 +502,14 @@ class TextSource(Source):
         count = 0
         while True:
             try:
-                x, nbytes = next(parts)
+                x, nbytes, data = next(parts)
             except StopIteration:
                 break
             except OSError as e:
                 raise InputError(f"cannot read {self.where}: {e.strerror or e}") from None
             if x.size:
                 count += x.size
-                yield _as(x, self.dtype)
+                yield _as(x, self.dtype, lambda data=data: tokens_of(data))
             if tick:
                 tick(nbytes)
         self.size = count
@@ -508,10 +527,11 @@ def _open_text(
             text = data.decode("utf-8")
         except UnicodeDecodeError:
             raise InputError(f"{where} is not a UTF-8 text file; give text, .json or .npy") from None
-        return ArraySource(parse_json(text, where), dtype)
+        return ArraySource(parse_json(text, where), dtype, lambda: json_tokens(text))
     if len(head) < TEXT_BLOCK:  # all of it
-        parts = [x for x, _ in _text_blocks([head], where)]
-        return ArraySource(np.concatenate(parts) if parts else np.empty(0), dtype)
+        parts = [x for x, _, _ in _text_blocks([head], where)]
+        x = np.concatenate(parts) if parts else np.empty(0)
+        return ArraySource(x, dtype, lambda: tokens_of(head))
     chunks = itertools.chain([head], iter(lambda: stream.read(TEXT_BLOCK), b""))
     blocks = _text_blocks(chunks, where)
     return TextSource(list(itertools.islice(blocks, 1)), blocks, dtype, where, length, path)
@@ -534,7 +554,7 @@ def open_file(path: Path, dtype: Any) -> Source:
                 raise InputError(
                     f"{where} is not a UTF-8 text file; give text, .json or .npy"
                 ) from None
-            return ArraySource(parse_json(text, where), dtype)
+            return ArraySource(parse_json(text, where), dtype, lambda: json_tokens(text))
         try:
             length = os.fstat(f.fileno()).st_size
         except OSError:
@@ -561,8 +581,7 @@ def open_points(
     dtype: str,
 ) -> Source:
     """The points x, from the first source given (see the module docstring), in `dtype`."""
-    if dtype not in DTYPES:
-        raise InputError(f"--dtype {dtype}: use float32 or float64", 2)
+    resolve_dtype(dtype)
     want_stdin = "-" in tokens or (path is not None and str(path) == "-")
     numbers = [t for t in tokens if t != "-"]
     given = [
@@ -580,7 +599,7 @@ def open_points(
             f"points come from one place: {' and '.join(given)} are given; keep one", 2
         )
     if numbers:
-        return ArraySource(parse_args(numbers), dtype)
+        return ArraySource(parse_args(numbers), dtype, lambda: numbers)
     if span is not None:
         return RangeSource(span[0], span[1], num, dtype)
     if path is not None and not want_stdin:
@@ -591,7 +610,8 @@ def open_points(
     if stdin is not None and (want_stdin or not isatty(stdin)):
         binary = getattr(stdin, "buffer", None)
         if binary is None:  # a text stream only (a test's): read it whole
-            source: Source = ArraySource(parse_text(stdin.read(), "standard input"), dtype)
+            text = stdin.read()
+            source: Source = ArraySource(parse_text(text, "standard input"), dtype, lambda: text_tokens(text))
         else:
             source = _open_text(binary, "standard input", dtype, None)
         if source.size == 0:

@@ -1,0 +1,273 @@
+"""float16 and bfloat16 (#19): rounding once to them, reading text into them, their shortest
+text, the library and the CLI. Exact references are built here from Fractions, independently
+of actcli.core.formats."""
+
+from __future__ import annotations
+
+import json
+import math
+import subprocess
+import sys
+import warnings
+from decimal import Decimal
+from fractions import Fraction
+
+import ml_dtypes
+import numpy as np
+import pytest
+from clitools import ok, run, strict_loads
+
+import actcli
+from actcli.core import formats
+from actcli.io import sources
+
+BF16 = np.dtype(ml_dtypes.bfloat16)
+F16 = np.dtype(np.float16)
+# (significand bits, smallest normal exponent, largest exponent)
+SPEC = {"float16": (11, -14, 15), "bfloat16": (8, -126, 127)}
+DTYPES = {"float16": F16, "bfloat16": BF16}
+
+
+def round_exact(q: Fraction | float | str, name: str) -> float:
+    """The number q (a decimal text is read exactly) rounded to nearest, ties to even, in the
+    format (subnormals, ±inf), in integer arithmetic."""
+    p, emin, emax = SPEC[name]
+    n, d = (Decimal(q) if isinstance(q, str) else q).as_integer_ratio()
+    if n == 0:
+        return 0.0
+    sign, n = (-1 if n < 0 else 1), abs(n)
+    e = n.bit_length() - d.bit_length()  # 2^(e-1) < n/d < 2^(e+1)
+    if (n << max(0, -e)) < (d << max(0, e)):
+        e -= 1  # now 2^e <= n/d < 2^(e+1)
+    k = max(e, emin) - p + 1  # the exponent of one step
+    num, den = (n, d << k) if k >= 0 else (n << -k, d)
+    m, rem = divmod(num, den)
+    if 2 * rem > den or (2 * rem == den and m % 2):
+        m += 1
+    if m.bit_length() + k > emax + 1:
+        return sign * float("inf")
+    return sign * math.ldexp(m, k)
+
+
+def all_values(name: str) -> np.ndarray:
+    """Every finite value of the format, as the format's array (built from the bits here)."""
+    bits = np.arange(1 << 16, dtype=np.uint32).astype(np.uint16).view(DTYPES[name])
+    return bits[np.isfinite(bits.astype(np.float32))]
+
+
+def boundaries(name: str) -> np.ndarray:
+    """float64 values on and around every rounding boundary of the format, both signs."""
+    v = np.unique(np.abs(all_values(name).astype(np.float64)))
+    p, _, emax = SPEC[name]
+    top = float(np.ldexp(2.0 - 2.0**-p, emax))  # halfway from the largest value to inf
+    mids = np.concatenate([(v[:-1] + v[1:]) / 2, [top]])
+    pts = np.concatenate([v, mids, np.nextafter(mids, np.inf), np.nextafter(mids, -np.inf)])
+    return np.concatenate([pts, -pts])
+
+
+# --- rounding once ------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("name", ["float16", "bfloat16"])
+def test_round_to_is_correct_on_every_boundary(name):
+    """numpy's float16 and ml_dtypes' bfloat16 casts round float64 once (a cast through float32
+    would round 1 + 2^-8 + 2^-30 to 1 in bfloat16), ties to even, subnormals and overflow."""
+    x = boundaries(name)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        got = formats.round_to(x, DTYPES[name]).astype(np.float64)
+    # exact, by comparison with the neighbours (midpoints are exact in float64)
+    want = np.array([round_exact(a, name) for a in x[::5].tolist()])
+    assert np.array_equal(got[::5], want)
+    assert formats.round_to(np.array([1 + 2**-8 + 2**-30]), BF16)[0] == np.float32(1 + 2**-7)
+
+
+def test_round_to_gives_inf_without_a_warning():
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        y = formats.round_to(np.array([65519.99, 65520.0, -1e300, np.nan, 3.4e38]), F16)
+        b = formats.round_to(np.array([3.3895314e38, 3.4e38, -1e300]), BF16)
+    assert y[:3].tolist() == [65504.0, np.inf, -np.inf] and np.isnan(y[3])
+    assert b.astype(np.float64).tolist() == [3.3895313892515355e38, np.inf, -np.inf]
+
+
+# --- reading text once ----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("name", ["float16", "bfloat16"])
+def test_decimal_text_on_a_float64_tie_is_settled_from_the_text(name):
+    """A decimal just off a tie of the format reads as that tie in float64; ties to even would
+    round it the wrong way in half of the cases. Checked against the exact rounding of the text."""
+    v = np.unique(np.abs(all_values(name).astype(np.float64)))
+    mids = ((v[:-1] + v[1:]) / 2)[::97]
+    texts = []
+    for m in mids.tolist():
+        texts += [repr(m), _nudge(m, +1), _nudge(m, -1)]
+    x = np.array(texts, dtype=np.float64)
+    got = formats.from_decimal(x, DTYPES[name], lambda: texts).astype(np.float64)
+    want = np.array([round_exact(t, name) for t in texts])
+    assert np.array_equal(got, want)
+    plain = formats.round_to(x, DTYPES[name]).astype(np.float64)
+    assert not np.array_equal(plain, want)  # the float64 read alone gets some wrong
+
+
+def _nudge(m: float, sign: int) -> str:
+    """Decimal text a hair (1e-25 relative) above or below m: float64 reads it as m."""
+    from decimal import Decimal, getcontext
+
+    getcontext().prec = 200
+    d = Decimal(m) * (1 + sign * Decimal("1e-25"))
+    assert float(d) == m
+    return str(d)
+
+
+@pytest.mark.parametrize("name", ["float16", "bfloat16"])
+def test_the_cli_reads_text_once_into_the_format(name, tmp_path):
+    """Arguments, text files and JSON: 1.00048828125 is a float16 tie (to even: 1); a hair above
+    it is 1.001, a hair below 1. bfloat16's tie 1 + 2^-8: 1.00390625."""
+    tie = "1.00048828125" if name == "float16" else "1.00390625"
+    above, below = tie + "000000000000000001", tie[:-1] + str(int(tie[-1]) - 1) + "99999999999999999"
+    up = "1.001" if name == "float16" else "1.01"
+    want = ["1.0", up, "1.0"]
+    out = ok("eval", "linear", "--dtype", name, "--", tie, above, below)
+    assert [line.split("\t")[0] for line in out.splitlines()] == want
+    (tmp_path / "x.txt").write_text(f"{tie}\n{above}, {below}\n")
+    (tmp_path / "x.json").write_text(f"[{tie}, {above}, {below}]")
+    for f in ("x.txt", "x.json"):
+        doc = strict_loads(ok("eval", "linear", "--dtype", name, "--json", "-i", str(tmp_path / f)))
+        assert [repr(v) for v in doc["x"]] == want, f
+
+
+# --- the shortest text ----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("name", ["float16", "bfloat16"])
+def test_shortest_text_of_every_value_reads_back_exactly(name):
+    """Every finite bit pattern: the text reads back (exactly rounded) as the same value, and
+    no text with fewer significant digits does (checked against the rounding of the text)."""
+    v = all_values(name)
+    text = [repr(t) for t in formats.shortest(v).tolist()]
+    back = np.array([round_exact(t, name) for t in text])
+    assert np.array_equal(back, v.astype(np.float64))
+    assert [t.startswith("-") for t in text] == np.signbit(v.astype(np.float64)).tolist()
+    digits = np.array([len(t.split("e")[0].replace("-", "").replace(".", "").strip("0")) for t in text])
+    # one digit fewer (the value rounded to it, and its neighbours) never reads back
+    for i in np.flatnonzero(digits > 1)[::23].tolist():
+        x = Fraction(float(v[i].astype(np.float64)))
+        k = int(digits[i]) - 1
+        e = len(str(int(abs(x)))) if abs(x) >= 1 else -len(str(int(1 / abs(x))))
+        scale = Fraction(10) ** (e - k)
+        n = round(x / scale)
+        for m in (n - 1, n, n + 1):
+            if len(str(abs(m)).strip("0")) <= k:
+                assert round_exact(m * scale, name) != float(v[i].astype(np.float64)), (text[i], m * scale)
+    if name == "float16":  # numpy's own shortest float16 text (Dragon4) agrees everywhere
+        ref = [repr(float(np.format_float_positional(t, unique=True))) for t in v]
+        assert text == ref
+
+
+def test_shortest_text_examples():
+    assert formats.shortest(np.array([0.1, -65504, 6e-8, 0.0, -0.0, np.inf, np.nan], F16)).tolist()[:5] == [0.1, -65500.0, 6e-08, 0.0, -0.0]
+    b = formats.shortest(np.array([0.1, 1e5, 9.2e-41, 3.39e38], BF16)).tolist()
+    assert b == [0.1, 100000.0, 9e-41, 3.39e38]
+
+
+# --- the library ----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("name", ["float16", "bfloat16"])
+def test_the_library_keeps_the_format(name):
+    x = np.array([-1e4, -2.5, -0.0, 1e-7, 0.1, 3.0, np.inf, np.nan], DTYPES[name])
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        for fn in ("sigmoid", "gelu", "squared_relu", "selu", "softplus", "snake"):
+            act = actcli.get(fn)
+            for y in (act.value(x), act.grad(x), act.grad2(x)):
+                assert y.dtype == DTYPES[name], fn
+            want = formats.round_to(act.value(x.astype(np.float64)), DTYPES[name])
+            assert np.array_equal(act.value(x), want, equal_nan=True), fn
+        s = actcli.get("sigmoid").value(x[4])
+        assert s.dtype == DTYPES[name] and np.ndim(s) == 0
+
+
+def test_ties_in_bfloat16_subnormals_round_the_way_the_truth_lies():
+    """gelu(x) = x/2 + x²/√(2π) + ...: at x = 2^-133 (bfloat16's smallest) the float64 result
+    is the tie 2^-134 exactly, and the truth is above it: the smallest subnormal, not 0."""
+    x = np.array([2.0**-133, -(2.0**-133), 3 * 2.0**-133], BF16)
+    for fn in ("gelu", "silu", "hardswish"):
+        y = actcli.get(fn).value(x).astype(np.float64)
+        assert y.tolist() == [2.0**-133, -0.0, 2 * 2.0**-133], fn
+
+
+def test_nothing_loads_ml_dtypes_unless_bfloat16_is_asked_for():
+    code = (
+        "import sys, runpy\n"
+        "import actcli; actcli.get('sigmoid').value(1.0)\n"
+        "a = 'ml_dtypes' in sys.modules\n"
+        "sys.argv = ['actcli', 'grad', 'relu', '--json', '--dtype', 'float16', '--', '1']\n"
+        "try: runpy.run_module('actcli', run_name='__main__')\n"
+        "except SystemExit: pass\n"
+        "print(a, 'ml_dtypes' in sys.modules, file=sys.stderr)"
+    )
+    r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+    assert r.stdout.startswith('{"function": "relu", "params": {}, "dtype": "float16"')
+    assert r.stderr.split() == ["False", "False"]
+
+
+def test_bfloat16_without_ml_dtypes_is_one_line_and_exit_2():
+    code = (
+        "import sys; sys.modules['ml_dtypes'] = None\n"
+        "sys.argv = ['actcli', 'eval', 'relu', '--dtype', 'bfloat16', '--', '1']\n"
+        "from actcli.cli import main\n"
+        "main()"
+    )
+    r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+    assert (r.returncode, r.stdout) == (2, "")
+    assert r.stderr == (
+        "actcli eval: --dtype bfloat16: bfloat16 needs the ml_dtypes package: pip install ml_dtypes\n"
+    )
+
+
+# --- the CLI --------------------------------------------------------------------------------
+
+
+def test_eval_in_float16_and_bfloat16():
+    out = ok("eval", "sigmoid", "--dtype", "float16", "--", "0.1", "12", "-10", "-20")
+    assert out == "0.1\t0.525\n12.0\t1.0\n-10.0\t4.54e-05\n-20.0\t0.0\n"
+    doc = strict_loads(ok("grad", "sigmoid", "--dtype", "bfloat16", "--json", "--", "0.1", "12", "nan"))
+    assert doc == {"function": "sigmoid", "params": {}, "dtype": "bfloat16", "order": 1,
+                   "x": [0.1, 12.0, "NaN"], "dydx": [0.249, 6.14e-06, "NaN"]}  # fmt: skip
+    out = ok("compare", "relu", "gelu", "--dtype", "bfloat16", "--csv", "--range", "-2", "2", "--num", "3")
+    assert out == "x,y[relu],dydx[relu],y[gelu],dydx[gelu]\n-2.0,0.0,0.0,-0.0454,-0.0854\n0.0,0.0,0.0,0.0,0.5\n2.0,2.0,1.0,1.95,1.086\n"
+    r = run("eval", "sigmoid", "--dtype", "float16", "--", "1e5")
+    assert r.stdout == "inf\t1.0\n" and "beyond float16's range" in r.stderr
+
+
+@pytest.mark.parametrize("name", ["float16", "bfloat16"])
+def test_big_outputs_take_the_fast_writers_with_the_same_text(name):
+    """orjson writes the widened numbers: the same text as the reference writers, row by row."""
+    args = ["eval", "gelu", "--dtype", name, "--range", "-30", "30", "--num", "20001"]
+    lines = ok(*args).splitlines()
+    xs = np.linspace(-30, 30, 20001)
+    x = formats.round_to(xs, DTYPES[name])
+    y = actcli.get("gelu").value(x)
+    want = [f"{a!r}\t{b!r}" for a, b in zip(formats.shortest(x).tolist(), formats.shortest(y).tolist(), strict=True)]
+    assert lines == want
+    doc = json.loads(ok(*args, "--json"))
+    assert doc["y"] == formats.shortest(y).tolist()
+
+
+def test_npy_float16_and_the_bfloat16_refusal(tmp_path):
+    out = tmp_path / "a.npy"
+    ok("grad", "sigmoid", "--dtype", "float16", "-o", str(out), "--", "0.1", "-3")
+    a = np.load(out)
+    assert a.dtype == F16 and a.tolist() == [[np.float16(0.1), np.float16(0.2494)], [-3.0, np.float16(0.04517)]]
+    r = run("eval", "sigmoid", "--dtype", "bfloat16", "-o", str(tmp_path / "b.npy"), "--", "1")
+    assert r.exit_code == 2 and not (tmp_path / "b.npy").exists()
+    assert r.stderr.count("\n") == 1 and "--dtype float32" in r.stderr
+
+
+def test_dtype_names_are_the_sources():
+    assert sources.DTYPES == ("float16", "bfloat16", "float32", "float64")
+    with pytest.raises(sources.InputError, match="use one of float16, bfloat16, float32, float64"):
+        sources.resolve_dtype("float8")
