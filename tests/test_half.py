@@ -271,3 +271,87 @@ def test_dtype_names_are_the_sources():
     assert sources.DTYPES == ("float16", "bfloat16", "float32", "float64")
     with pytest.raises(sources.InputError, match="use one of float16, bfloat16, float32, float64"):
         sources.resolve_dtype("float8")
+
+
+# --- saturation facts -----------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module", params=["float16", "bfloat16"])
+def saturation_rows(request):
+    """`table --dtype D --json` for every function: the facts as the CLI writes them."""
+    rows = strict_loads(ok("table", "--dtype", request.param, "--json"))
+    return request.param, {r["name"]: r["saturation"] for r in rows}
+
+
+def _read(v, name):
+    """A number of the JSON (shortest text) read back into the format, exactly."""
+    return None if v is None else round_exact(repr(float(v)), name)
+
+
+def test_saturation_facts_hold_on_a_dense_evaluation(saturation_rows):
+    """Each reported x checked against every finite value of the format, evaluated here: the
+    fact holds from x outward, and fails at x's neighbour toward 0 (so x is where it starts)."""
+    name, facts = saturation_rows
+    assert set(facts) == set(actcli.names())
+    v = all_values(name)
+    x = v.astype(np.float64)
+    for fn, rec in facts.items():
+        act = actcli.get(fn)
+        f, g = act.value(v).astype(np.float64), act.grad(v).astype(np.float64)
+        assert rec["dtype"] == name
+        for side in ("-inf", "inf"):
+            out = x <= 0 if side == "-inf" else x >= 0  # the half-line of this side
+            beyond = (lambda t: x <= t) if side == "-inf" else (lambda t: x >= t)
+            inward = (lambda t: x[x > t].min()) if side == "-inf" else (lambda t: x[x < t].max())
+            extreme = x.min() if side == "-inf" else x.max()
+            lim = float(act.value(np.array([float(side)], v.dtype))[0])
+            if np.isfinite(lim):
+                assert _read(rec["f_limit"][side], name) == lim, (fn, side)
+            else:
+                assert rec["f_limit"][side] == {np.inf: "Infinity", -np.inf: "-Infinity"}[lim]
+            for key, values, target in (("f_saturates", f, lim), ("grad_zero", g, 0.0)):
+                at = _read(rec[key][side], name)
+                if key == "f_saturates" and not np.isfinite(lim):
+                    assert at is None, (fn, side)
+                    continue
+                if at is None:
+                    assert values[x == extreme][0] != target, (fn, key, side)
+                    continue
+                assert np.all(values[beyond(at)] == target), (fn, key, side, at)
+                assert values[x == inward(at)][0] != target, (fn, key, side, at)
+            end = _read(rec["f_finite"][side], name)
+            within = out & ((x >= end) if side == "-inf" else (x <= end))
+            assert np.all(np.isfinite(f[within])), (fn, side, end)
+            if rec["overflows"][side]:
+                nxt = x[x < end].max() if side == "-inf" else x[x > end].min()
+                assert np.isinf(f[x == nxt][0]), (fn, side, end)
+            else:
+                assert end == extreme, (fn, side, end)
+
+
+def test_saturation_examples():
+    """A few facts as a user reads them (float16: sigmoid is exactly 1 from 8.32 on)."""
+    s = strict_loads(ok("info", "sigmoid", "--dtype", "float16", "--json"))["saturation"]
+    assert s == {"dtype": "float16", "f_limit": {"-inf": 0.0, "inf": 1.0},
+                 "f_saturates": {"-inf": -17.34, "inf": 8.32},
+                 "grad_zero": {"-inf": -17.34, "inf": 17.34},
+                 "f_finite": {"-inf": -65500.0, "inf": 65500.0},
+                 "overflows": {"-inf": False, "inf": False}}  # fmt: skip
+    assert actcli.get("sigmoid").value(np.float16(8.32)) == 1
+    assert actcli.get("sigmoid").value(np.nextafter(np.float16(8.32), np.float16(0))) < 1
+    out = ok("info", "squared_relu", "--dtype", "bfloat16")
+    assert "f_finite:bfloat16\tf = inf beyond x = 1.84e+19\n" in out
+    tsv = ok("table", "selu", "relu", "--dtype", "float16")
+    assert tsv.splitlines() == [
+        "name\tf_saturates_below\tf_saturates_above\tgrad_zero_below\tgrad_zero_above\tf_finite_below\tf_finite_above",
+        "selu\t-7.73\tnever\t-17.9\tnever\t-65500.0\t62340.0",
+        "relu\t0.0\tnever\t0.0\tnever\t-65500.0\t65500.0",
+    ]
+
+
+def test_saturation_needs_a_16_bit_format():
+    for args in (["info", "sigmoid", "--dtype", "float32"], ["table", "--dtype", "float64"]):
+        r = run(*args)
+        assert r.exit_code == 2 and "float16 and bfloat16" in r.stderr and r.stderr.count("\n") == 1
+    r = run("table", "--verify", "--dtype", "float16")
+    assert r.exit_code == 2
