@@ -133,7 +133,8 @@ def test_the_cli_reads_text_once_into_the_format(name, tmp_path):
     assert [line.split("\t")[0] for line in out.splitlines()] == want
     (tmp_path / "x.txt").write_text(f"{tie}\n{above}, {below}\n")
     (tmp_path / "x.json").write_text(f"[{tie}, {above}, {below}]")
-    for f in ("x.txt", "x.json"):
+    (tmp_path / "x.tsv").write_text(f"y\tx\n0\t{tie}\n0\t{above}\n0\t{below}\n")  # a table
+    for f in ("x.txt", "x.json", "x.tsv"):
         doc = strict_loads(ok("eval", "linear", "--dtype", name, "--json", "-i", str(tmp_path / f)))
         assert [repr(v) for v in doc["x"]] == want, f
 
@@ -261,7 +262,10 @@ def test_npy_float16_and_the_bfloat16_refusal(tmp_path):
     out = tmp_path / "a.npy"
     ok("grad", "sigmoid", "--dtype", "float16", "-o", str(out), "--", "0.1", "-3")
     a = np.load(out)
-    assert a.dtype == F16 and a.tolist() == [[np.float16(0.1), np.float16(0.2494)], [-3.0, np.float16(0.04517)]]
+    assert a["x"].dtype == a["dydx"].dtype == F16
+    assert a["x"].tolist() == [np.float16(0.1), -3.0]
+    assert a["dydx"].tolist() == [np.float16(0.2494), np.float16(0.04517)]
+    assert ok("eval", "linear", "--dtype", "float16", "-i", str(out), "--column", "dydx") == "0.2494\t0.2494\n0.04517\t0.04517\n"
     r = run("eval", "sigmoid", "--dtype", "bfloat16", "-o", str(tmp_path / "b.npy"), "--", "1")
     assert r.exit_code == 2 and not (tmp_path / "b.npy").exists()
     assert r.stderr.count("\n") == 1 and "--dtype float32" in r.stderr

@@ -82,7 +82,7 @@ def test_read_file_kinds(tmp_path):
     (tmp_path / "a.txt").write_text("1 2\n3\n")
     (tmp_path / "a.csv").write_text("1,2,3\n")
     (tmp_path / "a.json").write_text('[1, 2, "NaN"]')
-    np.save(tmp_path / "a.npy", np.array([[1, 2], [3, 4]], dtype=np.float32))
+    np.save(tmp_path / "a.npy", np.array([[1, 2, 3, 4]], dtype=np.float32))  # one long axis
     assert sources.read_file(tmp_path / "a.txt").tolist() == [1, 2, 3]
     assert sources.read_file(tmp_path / "a.csv").tolist() == [1, 2, 3]
     assert sources.read_file(tmp_path / "a.json")[:2].tolist() == [1, 2]

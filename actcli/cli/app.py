@@ -346,7 +346,20 @@ Input = Annotated[
         "-i",
         metavar="FILE",
         help="Read points from FILE: .txt/.csv (numbers separated by spaces, commas, newlines), "
-        ".json (an array), .npy; '-' is standard input.",
+        ".json (an array), .npy, or actcli's own TSV, CSV, JSON, JSONL and .npy output (its x "
+        "column); '-' is standard input.",
+        show_default=False,
+    ),
+]
+Column = Annotated[
+    str | None,
+    typer.Option(
+        "--column",
+        "-c",
+        metavar="NAME|N",
+        help="The column of a table given as input (actcli's own output, a CSV with a header, "
+        "TSV, a 2-D .npy) that holds the points: a name such as y or dydx[tanh], or a number "
+        "from 1. Default: x, the first.",
         show_default=False,
     ),
 ]
@@ -577,10 +590,16 @@ def points_in(
 
 
 def open_source(
-    tokens: list[str] | None, span: Any, num: int, path: Path | None, dtype: Precision
+    tokens: list[str] | None,
+    span: Any,
+    num: int,
+    path: Path | None,
+    dtype: Precision,
+    column: str | None = None,
 ) -> "sources.Source":
     return sources.open_points(
-        tokens or [], span=span, num=num, path=path, stdin=sys.stdin, dtype=dtype.value
+        tokens or [], span=span, num=num, path=path, stdin=sys.stdin, dtype=dtype.value,
+        column=column,
     )
 
 

@@ -22,6 +22,7 @@ from actcli.cli.app import (
     ChartHeight,
     ChartSave,
     ChartWidth,
+    Column,
     Dialect,
     DType,
     Force,
@@ -171,6 +172,7 @@ def eval_(
     span: Span = None,
     num: Num = 101,
     input_: Input = None,
+    column: Column = None,
     dtype: DType = Precision.float64,
     json_: AsJson = False,
     jsonl: AsJsonl = False,
@@ -189,7 +191,7 @@ def eval_(
     )
     act = get_function(func, dialect)
     job = stream.Job("eval", ((act, act.label),), (0,), threads=threads)
-    _write_points(job, open_source(x, span, num, input_, dtype), fmt, output, no_color, force)
+    _write_points(job, open_source(x, span, num, input_, dtype, column), fmt, output, no_color, force)
 
 
 class KinkRule(str, Enum):
@@ -225,6 +227,7 @@ def grad(
     span: Span = None,
     num: Num = 101,
     input_: Input = None,
+    column: Column = None,
     dtype: DType = Precision.float64,
     json_: AsJson = False,
     jsonl: AsJsonl = False,
@@ -261,7 +264,7 @@ def grad(
     job = stream.Job(
         "grad", ((act, act.label),), (order,), order=order, threads=threads, kink_math=intervals
     )
-    _write_points(job, open_source(x, span, num, input_, dtype), fmt, output, no_color, force)
+    _write_points(job, open_source(x, span, num, input_, dtype, column), fmt, output, no_color, force)
 
 
 @app.command(
@@ -298,6 +301,7 @@ def compare(
     span: Span = None,
     num: Num = 101,
     input_: Input = None,
+    column: Column = None,
     dtype: DType = Precision.float64,
     json_: AsJson = False,
     jsonl: AsJsonl = False,
@@ -343,4 +347,4 @@ def compare(
     acts = [get_function(s, dialect) for s in specs]
     once(acts)
     job = stream.Job("compare", tuple(zip(acts, specs, strict=True)), tuple(orders), threads=threads)
-    _write_points(job, open_source(tokens, span, num, input_, dtype), fmt, output, no_color, force)
+    _write_points(job, open_source(tokens, span, num, input_, dtype, column), fmt, output, no_color, force)

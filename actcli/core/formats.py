@@ -92,13 +92,13 @@ def from_decimal(
     """float64 `x`, read from decimal text, rounded to `dtype` as the text itself would round.
 
     `tokens()` gives the text of each number (called only when some x is a tie of the format,
-    which is rare). Without it, or for a token that is not a plain decimal, a tie is taken as
-    exact (ties to even): right when x is the number the text wrote.
+    which is rare). Without it (or if it gives None), or for a token that is not a plain
+    decimal, a tie is taken as exact (ties to even): right when x is the number written.
     """
     y = round_to(x, dtype)
     ties = _ties(x, dtype)
-    if ties.size and tokens is not None:
-        texts = tokens()
+    texts = tokens() if ties.size and tokens is not None else None
+    if texts is not None:
         for i in ties.tolist():
             exact = _fraction(texts[i])
             if exact is None or exact == Fraction(float(x[i])):

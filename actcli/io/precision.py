@@ -6,19 +6,34 @@ from __future__ import annotations
 import json
 from typing import Any
 
+import numpy as np
+
+from actcli.core import formats
+from actcli.io.errors import InputError
+
 DTYPES = ("float16", "bfloat16", "float32", "float64")
 
 
+def resolve_dtype(dtype: Any) -> np.dtype:
+    """The dtype of `--dtype NAME`; bfloat16 without ml_dtypes is a usage error (exit 2)."""
+    if isinstance(dtype, np.dtype):
+        return dtype
+    if dtype not in DTYPES:
+        raise InputError(f"--dtype {dtype}: use one of {', '.join(DTYPES)}", 2)
+    try:
+        return formats.dtype_named(dtype)
+    except ImportError as e:
+        raise InputError(f"--dtype {dtype}: {e}", 2) from None
+
+
 def tokens_of(data: bytes) -> list[bytes]:
-    """The text of each number in a block of text, in order (as its parse splits it)."""
+    """The text of each number in a block of text (or a table's column, one a line), in
+    order, as its parse splits it."""
     return data.replace(b",", b" ").split()
 
 
-def text_tokens(text: str) -> list[Any]:
-    return json_tokens(text) if text.lstrip().startswith("[") else text.replace(",", " ").split()
-
-
-def json_tokens(text: str) -> list[Any]:
-    """The text of each element of a JSON array of numbers (its strings as themselves)."""
-    return json.loads(text, parse_float=str, parse_int=str)
-
+def json_tokens(text: str) -> list[Any] | None:
+    """The text of each element of a JSON array of numbers (its strings as themselves); None
+    for a JSON document (an object), whose column is not looked for again."""
+    data = json.loads(text, parse_float=str, parse_int=str)
+    return data if isinstance(data, list) else None

@@ -67,8 +67,10 @@ TSV (the default when stdout is not a terminal): points are `x<TAB>y` lines with
 (compare: x, then for each function in order its y and dydx); table, list and `--verify` rows
 come after the same header line as their CSV; info writes `field<TAB>value` lines.
 
-.npy (`--output FILE.npy`): a 2-D array in the result dtype whose columns are the CSV's.
-float16 is numpy's own; bfloat16 is refused (`NPY_BFLOAT16`): numpy alone cannot read
+.npy (`--output FILE.npy`): a 1-D array of records, one per point, whose fields are the CSV's
+columns, each in the result dtype: `np.load(f)["y"]`; `np.load(f).view((dtype, k))` is the
+2-D array of the k columns. actcli reads it back (its x field, or the one `--column` names).
+float16 is numpy's own; bfloat16 is refused (the CLI says so): numpy alone cannot read
 ml_dtypes' dtype back, and widening it would hide the format the numbers are in.
 """
 
@@ -272,10 +274,17 @@ def points_tsv(p: Points) -> Iterator[str]:
     yield from _tsv_rows(p)
 
 
+def npy_records(names: Sequence[str], dtype: Any) -> np.dtype:
+    """The .npy's record: one field per column of `points_header`, each in the result dtype
+    (the bytes of a 2-D array of the columns, row by row, named)."""
+    return np.dtype([(name, dtype) for name in names])
+
+
 def points_npy(p: Points, path: Path) -> None:
-    """A 2-D array in the result dtype; its columns are those of `points_header`."""
+    """A 1-D array of records whose fields are the columns of `points_header` (x, y, ...)."""
     arrays = [p.x] + [v for s in p.series for _, v in s.columns]
-    np.save(path, np.column_stack(arrays), allow_pickle=False)
+    rows = np.column_stack(arrays)
+    np.save(path, rows.view(npy_records(points_header(p), rows.dtype))[:, 0], allow_pickle=False)
 
 
 POINT_WRITERS = {"json": points_json, "jsonl": points_jsonl, "csv": points_csv, "tsv": points_tsv}
@@ -503,10 +512,11 @@ def stream_npy(st: Stream, f: IO[bytes], size: int | None = None) -> None:
     arrays = [st.template.x] + [v for s in st.template.series for _, v in s.columns]
     dtype = np.result_type(*arrays)
     k = len(arrays)
+    descr = np.lib.format.dtype_to_descr(npy_records(points_header(st.template), dtype))
 
     def header(n: int) -> bytes:
         buf = _stdio.BytesIO()
-        d = {"descr": np.lib.format.dtype_to_descr(dtype), "fortran_order": False, "shape": (n, k)}
+        d = {"descr": descr, "fortran_order": False, "shape": (n,)}
         np.lib.format.write_array_header_1_0(buf, d)
         return buf.getvalue()
 
