@@ -191,6 +191,14 @@ def test_the_library_keeps_the_format(name):
         assert s.dtype == DTYPES[name] and np.ndim(s) == 0
 
 
+def test_a_signalling_nan_in_bfloat16_is_nan_out_without_a_warning():
+    x = np.array([0x7F81, 0xFF81, 0x7FC0, 0x3F80], np.uint16).view(BF16)  # sNaN, -sNaN, nan, 1
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        y = actcli.get("sigmoid").value(x)
+    assert np.isnan(y[:3].astype(np.float32)).all() and y[3] == BF16.type(0.7310586)
+
+
 def test_ties_in_bfloat16_subnormals_round_the_way_the_truth_lies():
     """gelu(x) = x/2 + x²/√(2π) + ...: at x = 2^-133 (bfloat16's smallest) the float64 result
     is the tie 2^-134 exactly, and the truth is above it: the smallest subnormal, not 0."""

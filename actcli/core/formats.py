@@ -23,10 +23,12 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable, Sequence
-from fractions import Fraction
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
+
+if TYPE_CHECKING:  # fractions (and decimal) load only to settle a tie: rare, and slow to import
+    from fractions import Fraction
 
 HALF = ("float16", "bfloat16")
 # Significand bits (with the hidden one) and the smallest normal exponent of each format.
@@ -78,6 +80,18 @@ def round_to(y: np.ndarray, dtype: Any, out: np.ndarray | None = None) -> np.nda
     return out
 
 
+def widen(a: np.ndarray) -> np.ndarray:
+    """A 16-bit array as float64, exactly. A bfloat16 signalling nan (quiet bit clear) is made
+    quiet first: ml_dtypes' cast would carry it over, and numpy warns of "invalid value" when
+    it is cast or computed with (numpy's float16 cast makes it quiet itself)."""
+    if a.dtype.name == "bfloat16":
+        bits = a.view(np.uint16)
+        signalling = ((bits & 0x7F80) == 0x7F80) & ((bits & 0x7F) != 0) & ((bits & 0x40) == 0)
+        if signalling.any():
+            a = np.where(signalling, bits | 0x40, bits).astype(np.uint16).view(a.dtype)
+    return a.astype(np.float64)
+
+
 def _ties(x: np.ndarray, dtype: Any) -> np.ndarray:
     """Indices where the float64 `x` is halfway between two neighbours in `dtype` (or halfway
     from the largest to inf): the two float64 values beside it round apart."""
@@ -99,6 +113,8 @@ def from_decimal(
     ties = _ties(x, dtype)
     texts = tokens() if ties.size and tokens is not None else None
     if texts is not None:
+        from fractions import Fraction
+
         for i in ties.tolist():
             exact = _fraction(texts[i])
             if exact is None or exact == Fraction(float(x[i])):
@@ -109,6 +125,8 @@ def from_decimal(
 
 
 def _fraction(token: Any) -> Fraction | None:
+    from fractions import Fraction
+
     if isinstance(token, bytes):
         token = token.decode("ascii", "replace")
     try:

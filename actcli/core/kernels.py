@@ -187,7 +187,9 @@ def apply(
     def run(start: int) -> None:
         stop = min(start + CHUNK, flat.size)
         chunk = flat[start:stop]
-        if chunk.dtype != np.float64 and not native_ok:
+        if half:
+            chunk = formats.widen(chunk)
+        elif chunk.dtype != np.float64 and not native_ok:
             chunk = chunk.astype(np.float64)
         if direct:
             dst = result[start:stop]
