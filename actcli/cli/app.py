@@ -453,8 +453,29 @@ ChartSave = Annotated[
     typer.Option(
         "--save",
         metavar="FILE",
-        help="Write the chart to FILE instead of stdout: .txt (plain text) or .html "
-        "(a page in colour).",
+        help="Write the chart to FILE instead of stdout: .txt (the terminal chart, plain text), "
+        "or a figure drawn with matplotlib: .svg, .png, .pdf, or .html (one page that works "
+        "offline: the figure, light or dark, and the numbers behind it).",
+        show_default=False,
+    ),
+]
+FigSize = Annotated[
+    tuple[float, float] | None,
+    typer.Option(
+        "--figsize",
+        metavar="W H",
+        help="A saved figure's width and height in inches, as matplotlib's figsize (2.54 cm "
+        "each; default 6.4 wide, 4.8 high for one panel and 2 more for each derivative's).",
+        show_default=False,
+    ),
+]
+Dpi = Annotated[
+    float | None,
+    typer.Option(
+        "--dpi",
+        metavar="N",
+        help="A saved .png's resolution in dots per inch (default 200); SVG, PDF and HTML are "
+        "vector and refuse it.",
         show_default=False,
     ),
 ]

@@ -24,7 +24,9 @@ from actcli.cli.app import (
     ChartWidth,
     Column,
     Dialect,
+    Dpi,
     DType,
+    FigSize,
     Force,
     Func,
     Input,
@@ -313,6 +315,8 @@ def compare(
     width: ChartWidth = None,
     height: ChartHeight = None,
     save: ChartSave = None,
+    figsize: FigSize = None,
+    dpi: Dpi = None,
     dialect: Dialect = None,
     threads: Threads = None,
     no_color: NoColor = False,
@@ -338,11 +342,11 @@ def compare(
         start, stop = span if span is not None else PLOT_RANGE
         points = num if given(ctx, "num") else None  # else the chart's own: 2 per column
         draw(ctx, acts, start, stop, orders, points=points, width=width, height=height,
-             save=save, no_color=no_color)  # fmt: skip
+             save=save, no_color=no_color, figsize=figsize, dpi=dpi)  # fmt: skip
         return
-    if width is not None or height is not None or save is not None:
+    if any(v is not None for v in (width, height, save, figsize, dpi)):
         raise sources.InputError(
-            "--width, --height and --save are for a chart: add --plot", EXIT_USAGE
+            "--width, --height, --save, --figsize and --dpi are for a chart: add --plot", EXIT_USAGE
         )
     acts = [get_function(s, dialect) for s in specs]
     once(acts)
