@@ -377,7 +377,8 @@ DType = Annotated[
     typer.Option(
         "--dtype",
         help="Precision of x and results: x is rounded once to it, results are computed in "
-        "float64 and rounded once (bfloat16 needs ml_dtypes).",
+        "float64 and rounded once (bfloat16 needs ml_dtypes; a .npy of it is refused: numpy "
+        "alone cannot read it).",
     ),
 ]
 def _dash_is_stdout(value: Path | None) -> Path | None:

@@ -110,8 +110,10 @@ def from_decimal(
     decimal, a tie is taken as exact (ties to even): right when x is the number written.
     """
     y = round_to(x, dtype)
+    if tokens is None:  # no text (a --range, a .npy): x is the number itself
+        return y
     ties = _ties(x, dtype)
-    texts = tokens() if ties.size and tokens is not None else None
+    texts = tokens() if ties.size else None
     if texts is not None:
         from fractions import Fraction
 
