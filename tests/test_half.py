@@ -367,3 +367,13 @@ def test_saturation_needs_a_16_bit_format():
         assert r.exit_code == 2 and "float16 and bfloat16" in r.stderr and r.stderr.count("\n") == 1
     r = run("table", "--verify", "--dtype", "float16")
     assert r.exit_code == 2
+
+
+@pytest.mark.parametrize("name", ["float16", "bfloat16"])
+def test_a_spooled_text_reads_again_in_its_format(name):
+    """A JSON document reads a long text's points twice, from a temporary file of raw values:
+    bfloat16 has no buffer type of its own, so its bytes are written."""
+    spooled = sources.Spooled(sources.ArraySource(np.array([0.1, -3.0, 1e4]), name))
+    first = np.concatenate(list(spooled.blocks()))
+    again = np.concatenate(list(spooled.blocks()))
+    assert again.dtype == DTYPES[name] and again.tobytes() == first.tobytes()

@@ -608,7 +608,7 @@ class Spooled(Source):
         if self.file is None:
             self.file = tempfile.TemporaryFile()
             for x in self.source.blocks(tick):
-                self.file.write(x.data)
+                self.file.write(x.view(np.uint8).data)  # bytes: bfloat16 has no buffer type
                 yield x
             self.size = self.source.size
             return
