@@ -21,11 +21,12 @@ LAYERS = {"core": 0, "io": 1, "render": 2, "cli": 3}  # a module may import its 
 FORBIDDEN = {
     "core": {"typer", "click", "rich", "plotext", "matplotlib", "textual"},
     "io": {"typer", "click", "rich", "plotext", "matplotlib", "textual"},
-    "render": {"typer", "click", "textual"},
-    "cli": {"textual"},
+    "render": {"typer", "click", "textual", "matplotlib"},
+    "cli": {"textual", "matplotlib"},
 }
-# The rooms allowed a package their layer forbids: Textual is for `actcli explore` only.
-ALLOWED = {"actcli.render.explorer": {"textual"}}
+# The rooms allowed a package their layer forbids: Textual is for `actcli explore` only,
+# matplotlib for the figures only.
+ALLOWED = {"actcli.render.explorer": {"textual"}, "actcli.render.figures": {"matplotlib"}}
 MAX_LINES = 700
 LONG_BY_DESIGN = {"actcli.core.catalog", "actcli.core._taylor", "actcli._index"}  # declarations, tables
 LOADERS = {"_lazy", "submodule", "import_module"}

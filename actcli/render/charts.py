@@ -230,7 +230,7 @@ def chart(
             row += 1
         return grid
 
-    grids = _LazyGrids({color: draw(color)}, draw)  # the other one when .plain() or .html() asks
+    grids = _LazyGrids({color: draw(color)}, draw)  # the other one when .plain() asks
     text = grids[color].matrix(color).string(colorless=not color).rstrip("\n")
     if not color:
         text = ANSI.sub("", text)  # plotext writes reset codes even without colours

@@ -18,13 +18,16 @@ import io
 import math
 import re
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
 from actcli.render.annotate import FLAT, KINK, STEEPEST
 from actcli.render.plan import FIGURE_SUFFIXES, SAVE_AS, Plan, PlotError, WriteError, wrap_note
 from actcli.render.shading import column_spans, shade_label, vanishing_columns, widest_run
+
+if TYPE_CHECKING:
+    from matplotlib.figure import Figure
 
 # Okabe & Ito (2008), without yellow (1.1:1 on white) and with black as the text's colour, so
 # in the page it turns white in dark mode; each of the rest is 3.4:1 or more on #161616.
@@ -115,7 +118,7 @@ def save(
     check_size(size)
     check_dpi(dpi, suffix)
     mpl = _matplotlib()
-    plan.warnings += _crowding(plan)
+    plan.warnings += [w for w in _crowding(plan) if w not in plan.warnings]
     buf = io.BytesIO()
     with mpl.rc_context(_rc(suffix == ".html")):
         fig = figure(plan, size, page=suffix == ".html")
@@ -226,7 +229,7 @@ def _extra(plan: Plan, width: float) -> float:
     return _head(plan, width) - 0.08 - 0.24 - LINE + SHADE_ROW * shaded + 0.2 * bool(shaded) + _foot(plan, width)
 
 
-def figure(plan: Plan, size: tuple[float, float] | None = None, page: bool = False) -> Any:
+def figure(plan: Plan, size: tuple[float, float] | None = None, page: bool = False) -> Figure:
     """The plan as a matplotlib Figure: the title and legend on top; a panel per group of
     orders on one x axis, and a strip of shading rows under them; the marks' key and the
     annotation notes at the bottom. `page`: transparent, and the text's colour is PAGE_INK
