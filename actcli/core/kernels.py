@@ -143,7 +143,8 @@ def _exact_in(dtype: np.dtype, v: float) -> bool:
 
 
 def result_dtype(x: np.ndarray) -> np.dtype:
-    """float32/float16 stay as they are; everything else (ints, lists, float64) is float64."""
+    """float32, float16 and bfloat16 stay as they are; everything else (ints, lists, float64)
+    is float64."""
     if x.dtype.kind == "c":
         raise TypeError("complex input is not supported")
     keep = x.dtype.type in _KEEP or formats.is_half(x.dtype)
