@@ -134,7 +134,8 @@ def test_the_cli_reads_text_once_into_the_format(name, tmp_path):
     (tmp_path / "x.txt").write_text(f"{tie}\n{above}, {below}\n")
     (tmp_path / "x.json").write_text(f"[{tie}, {above}, {below}]")
     (tmp_path / "x.tsv").write_text(f"y\tx\n0\t{tie}\n0\t{above}\n0\t{below}\n")  # a table
-    for f in ("x.txt", "x.json", "x.tsv"):
+    (tmp_path / "doc.json").write_text(f'{{"x": [{tie}, {above}, {below}], "y": [1, 2, 3]}}')
+    for f in ("x.txt", "x.json", "x.tsv", "doc.json"):
         doc = strict_loads(ok("eval", "linear", "--dtype", name, "--json", "-i", str(tmp_path / f)))
         assert [repr(v) for v in doc["x"]] == want, f
 

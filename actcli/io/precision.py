@@ -9,6 +9,7 @@ from typing import Any
 import numpy as np
 
 from actcli.core import formats
+from actcli.io import columns
 from actcli.io.errors import InputError
 
 DTYPES = ("float16", "bfloat16", "float32", "float64")
@@ -32,8 +33,12 @@ def tokens_of(data: bytes) -> list[bytes]:
     return data.replace(b",", b" ").split()
 
 
-def json_tokens(text: str) -> list[Any] | None:
-    """The text of each element of a JSON array of numbers (its strings as themselves); None
-    for a JSON document (an object), whose column is not looked for again."""
+def json_tokens(text: str, column: str | None = None, where: str = "") -> list[Any]:
+    """The text of each number of a JSON array, or of the column of a JSON document that
+    `numbers.parse_json` reads (its strings, "NaN" and the like, as themselves)."""
     data = json.loads(text, parse_float=str, parse_int=str)
-    return data if isinstance(data, list) else None
+    if isinstance(data, dict):
+        cols = columns.document_columns(data, where)
+        names = list(cols)
+        return cols[names[columns.choose(names, len(names), column, where)]]
+    return data

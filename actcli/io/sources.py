@@ -16,8 +16,8 @@ a JSON array or a table, as above). Exit codes: 2 for the command line, 1 for wh
 
 Every number is parsed as float64, then rounded once to `--dtype` (float16, bfloat16, float32
 or float64); a decimal that float64 rounds onto a tie of float16 or bfloat16 is settled from its
-text (`formats.from_decimal`: arguments, text, a table's column, a JSON array), so text is
-rounded once to those too. (JSON documents and JSON lines take such a tie as written.)
+text (`formats.from_decimal`: arguments, text, a table's column, a JSON array or document), so
+text is rounded once to those too. (JSON lines take such a tie as written.)
 """
 
 from __future__ import annotations
@@ -379,7 +379,7 @@ def _open_text(
         first = head.lstrip().split(b"\n", 1)[0]
         if start == b"[" or not _json_lines(first):
             text = decode(head + stream.read(), where)
-            return ArraySource(parse_json(text, where, column), dtype, lambda: json_tokens(text))
+            return ArraySource(parse_json(text, where, column), dtype, lambda: json_tokens(text, column, where))
         return _open_json_lines(head, stream, where, dtype, length, path, column)
     blank = len(head) - len(head.lstrip(b" \t\r\n"))
     lines = head.count(b"\n", 0, blank)
@@ -493,7 +493,7 @@ def open_file(path: Path, dtype: Any, column: str | None = None) -> Source:
                 raise InputError(
                     f"{where} is not a UTF-8 text file; give text, .json or .npy"
                 ) from None
-            return ArraySource(parse_json(text, where, column), dtype, lambda: json_tokens(text))
+            return ArraySource(parse_json(text, where, column), dtype, lambda: json_tokens(text, column, where))
         try:
             length = os.fstat(f.fileno()).st_size
         except OSError:
