@@ -167,11 +167,11 @@ def saturation_cells(rec: dict[str, Any]) -> dict[str, str]:
         lim, at = rec["f_limit"][side], rec["f_saturates"][side]
         if math.isfinite(lim):
             where = "never" if at is None else f"for x {op} {_n(at)}"
-            lines.append(f"f = {_n(lim)} (f({side})) {where}")
+            lines.append(f"f = {_n(lim)} (its limit at {side}) {where}")
     cells["f_saturates"] = "; ".join(lines) or "f has no finite limit"
     zero = [f"x {op} {_n(rec['grad_zero'][s])}" for s, op in (("-inf", "≤"), ("inf", "≥"))
             if rec["grad_zero"][s] is not None]  # fmt: skip
-    cells["grad_zero"] = "f' = 0 for " + " and ".join(zero) if zero else "f' is never 0 for good"
+    cells["grad_zero"] = "f' = 0 for " + " and for ".join(zero) if zero else "f' is 0 on no half-line"
     ends = []
     for side in ("-inf", "inf"):
         x = rec["f_finite"][side]
