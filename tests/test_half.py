@@ -135,7 +135,8 @@ def test_the_cli_reads_text_once_into_the_format(name, tmp_path):
     (tmp_path / "x.json").write_text(f"[{tie}, {above}, {below}]")
     (tmp_path / "x.tsv").write_text(f"y\tx\n0\t{tie}\n0\t{above}\n0\t{below}\n")  # a table
     (tmp_path / "doc.json").write_text(f'{{"x": [{tie}, {above}, {below}], "y": [1, 2, 3]}}')
-    for f in ("x.txt", "x.json", "x.tsv", "doc.json"):
+    (tmp_path / "x.jsonl").write_text("".join(f'{{"x": {t}, "y": 0}}\n' for t in (tie, above, below)))
+    for f in ("x.txt", "x.json", "x.tsv", "doc.json", "x.jsonl"):
         doc = strict_loads(ok("eval", "linear", "--dtype", name, "--json", "-i", str(tmp_path / f)))
         assert [repr(v) for v in doc["x"]] == want, f
 

@@ -16,8 +16,8 @@ a JSON array or a table, as above). Exit codes: 2 for the command line, 1 for wh
 
 Every number is parsed as float64, then rounded once to `--dtype` (float16, bfloat16, float32
 or float64); a decimal that float64 rounds onto a tie of float16 or bfloat16 is settled from its
-text (`formats.from_decimal`: arguments, text, a table's column, a JSON array or document), so
-text is rounded once to those too. (JSON lines take such a tie as written.)
+text (`formats.from_decimal`: arguments, text, tables, JSON, JSON lines), so text is rounded
+once to those too.
 """
 
 from __future__ import annotations
@@ -301,11 +301,11 @@ class NpySource(Source):
 
 def _text_blocks(
     chunks: Iterable[bytes], where: str, table: columns.TextTable | None = None, lines: int = 0
-) -> Iterator[tuple[np.ndarray, int]]:
-    """(float64 numbers, bytes read, their text) per chunk of text, each cut after its last
-    separator so
-    that no number is split (after its last line, for a `table`'s column); plain numbers are
-    read by orjson, the rest by numpy. `lines`: the lines read before the first chunk."""
+) -> Iterator[tuple[np.ndarray, int, Callable[[], list[Any]]]]:
+    """(float64 numbers, bytes read, a callable giving their text) per chunk of text, each cut
+    after its last separator so that no number is split (after its last line, for a `table`'s
+    column); plain numbers are read by orjson, the rest by numpy. `lines`: the lines read
+    before the first chunk."""
     carry, after = b"", b"\n"
     for chunk in itertools.chain(chunks, [b""]):
         data = carry + chunk
@@ -326,7 +326,7 @@ def _text_blocks(
             check_text(data, x, where, lines, after)
             after = data.rstrip(b" \t")[-1:] or after
         lines += data.count(b"\n")
-        yield x, len(data), data
+        yield x, len(data), lambda data=data: tokens_of(data)
 
 
 class TextSource(Source):
@@ -335,7 +335,7 @@ class TextSource(Source):
     replayable = False
 
     def __init__(
-        self, first: list[tuple[np.ndarray, int]], rest: Iterator[tuple[np.ndarray, int]],
+        self, first: list[tuple[np.ndarray, int, Any]], rest: Iterator[tuple[np.ndarray, int, Any]],
         dtype: Any, where: str, length: int | None, path: Path | None,
     ) -> None:  # fmt: skip
         self.first, self.rest = first, rest
@@ -349,14 +349,14 @@ class TextSource(Source):
         count = 0
         while True:
             try:
-                x, nbytes, *text = next(parts)
+                x, nbytes, text = next(parts)
             except StopIteration:
                 break
             except OSError as e:
                 raise InputError(f"cannot read {self.where}: {e.strerror or e}") from None
             if x.size:
                 count += x.size
-                yield _as(x, self.dtype, (lambda t=text: tokens_of(t[0])) if text else None)
+                yield _as(x, self.dtype, text)
             if tick:
                 tick(nbytes)
         self.size = count
@@ -401,7 +401,7 @@ def _open_text(
     if len(head) < TEXT_BLOCK - skip:  # all of it
         parts = list(_text_blocks([head], where, table, lines))
         x = np.concatenate([p[0] for p in parts]) if parts else np.empty(0)
-        return ArraySource(x, dtype, lambda: [t for p in parts for t in tokens_of(p[2])])
+        return ArraySource(x, dtype, lambda: [t for p in parts for t in p[2]()])
     chunks = itertools.chain([head], iter(lambda: stream.read(TEXT_BLOCK), b""))
     blocks = _text_blocks(chunks, where, table, lines)
     return TextSource(list(itertools.islice(blocks, 1)), blocks, dtype, where, length, path)
@@ -432,7 +432,7 @@ def _open_json_lines(
     names = [columns.record_name(k) for k in keys]
     key = keys[columns.choose(names, len(names), column, where)]
 
-    def blocks() -> Iterator[tuple[np.ndarray, int]]:
+    def blocks() -> Iterator[tuple[np.ndarray, int, Callable[[], list[Any]]]]:
         import orjson
 
         carry, lines = b"", 0
@@ -465,14 +465,21 @@ def _open_json_lines(
                     f"{where}, line {filled[bad]}: {columns.record_name(key)} is "
                     f"{json.dumps(values[bad])[:30]}, not a number"
                 ) from None
-            yield x, len(data)
+            yield x, len(data), lambda data=data, filled=filled: _line_tokens(data, key, where, filled)
             lines += data.count(b"\n")
 
     parts = blocks()
     if len(head) < TEXT_BLOCK:
-        xs = [x for x, _ in parts]
-        return ArraySource(np.concatenate(xs) if xs else np.empty(0), dtype)
+        got = list(parts)
+        x = np.concatenate([p[0] for p in got]) if got else np.empty(0)
+        return ArraySource(x, dtype, lambda: [t for p in got for t in p[2]()])
     return TextSource(list(itertools.islice(parts, 1)), parts, dtype, where, length, path)
+
+
+def _line_tokens(data: bytes, key: Any, where: str, filled: list[int]) -> list[Any]:
+    """The text of each number of a block of JSON lines' column `key` (to settle a tie)."""
+    records = [json.loads(line, parse_float=str, parse_int=str) for line in data.split(b"\n") if line.strip()]
+    return columns.record_values(records, key, where, filled)
 
 
 def open_file(path: Path, dtype: Any, column: str | None = None) -> Source:
