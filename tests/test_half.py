@@ -379,3 +379,21 @@ def test_a_spooled_text_reads_again_in_its_format(name):
     first = np.concatenate(list(spooled.blocks()))
     again = np.concatenate(list(spooled.blocks()))
     assert again.dtype == DTYPES[name] and again.tobytes() == first.tobytes()
+
+
+@pytest.mark.parametrize("kind", ["text", "jsonl", "table"])
+def test_ties_are_settled_in_a_text_read_block_by_block(kind, tmp_path, monkeypatch):
+    """A long input (TextSource: read and parsed a block at a time) settles each block's ties
+    from that block's text."""
+    monkeypatch.setattr(sources, "TEXT_BLOCK", 4096)
+    tie = "1.00048828125"
+    above, below = tie + "000000000000000001", "1.00048828124999999999"
+    values = [tie, above, below] * 1000
+    lines = {"text": [f"{v}\n" for v in values], "jsonl": [f'{{"x": {v}}}\n' for v in values],
+             "table": ["x,y\n"] + [f"{v},0\n" for v in values]}[kind]  # fmt: skip
+    path = tmp_path / ("x.jsonl" if kind == "jsonl" else "x.csv" if kind == "table" else "x.txt")
+    path.write_text("".join(lines))
+    source = sources.open_points([], span=None, num=0, path=path, stdin=None, dtype="float16")
+    assert isinstance(source, sources.TextSource)
+    x = np.concatenate(list(source.blocks())).astype(np.float64)
+    assert x.tolist() == [1.0, 1.0009765625, 1.0] * 1000
