@@ -336,11 +336,13 @@ def test_saturation_facts_hold_on_a_dense_evaluation(saturation_rows):
             end = _read(rec["f_finite"][side], name)
             within = out & ((x >= end) if side == "-inf" else (x <= end))
             assert np.all(np.isfinite(f[within])), (fn, side, end)
-            if rec["overflows"][side]:
+            if rec["f_beyond"][side] is not None:
                 nxt = x[x < end].max() if side == "-inf" else x[x > end].min()
-                assert np.isinf(f[x == nxt][0]), (fn, side, end)
+                written = {"Infinity": np.inf, "-Infinity": -np.inf, "NaN": np.nan}[rec["f_beyond"][side]]
+                assert np.array_equal(f[x == nxt][:1], [written], equal_nan=True), (fn, side, end)
+                assert rec["overflows"][side] == bool(np.isinf(written))
             else:
-                assert end == extreme, (fn, side, end)
+                assert end == extreme and not rec["overflows"][side], (fn, side, end)
 
 
 def test_saturation_examples():
@@ -350,11 +352,12 @@ def test_saturation_examples():
                  "f_saturates": {"-inf": -17.34, "inf": 8.32},
                  "grad_zero": {"-inf": -17.34, "inf": 17.34},
                  "f_finite": {"-inf": -65500.0, "inf": 65500.0},
+                 "f_beyond": {"-inf": None, "inf": None},
                  "overflows": {"-inf": False, "inf": False}}  # fmt: skip
     assert actcli.get("sigmoid").value(np.float16(8.32)) == 1
     assert actcli.get("sigmoid").value(np.nextafter(np.float16(8.32), np.float16(0))) < 1
     out = ok("info", "squared_relu", "--dtype", "bfloat16")
-    assert "f_finite:bfloat16\tf = inf beyond x = 1.84e+19\n" in out
+    assert "f_finite:bfloat16\tf overflows beyond x = 1.84e+19\n" in out
     tsv = ok("table", "selu", "relu", "--dtype", "float16")
     assert tsv.splitlines() == [
         "name\tf_saturates_below\tf_saturates_above\tgrad_zero_below\tgrad_zero_above\tf_finite_below\tf_finite_above",
@@ -397,3 +400,18 @@ def test_ties_are_settled_in_a_text_read_block_by_block(kind, tmp_path, monkeypa
     assert isinstance(source, sources.TextSource)
     x = np.concatenate(list(source.blocks())).astype(np.float64)
     assert x.tolist() == [1.0, 1.0009765625, 1.0] * 1000
+
+
+def test_an_expression_saturates_too():
+    s = strict_loads(ok("info", "x*x", "--dtype", "float16", "--json"))["saturation"]
+    assert s["f_finite"] == {"-inf": -255.9, "inf": 255.9} and s["overflows"] == {"-inf": True, "inf": True}
+    assert s["f_limit"] == {"-inf": "Infinity", "inf": "Infinity"} and s["f_saturates"] == {"-inf": None, "inf": None}
+    assert s["f_beyond"] == {"-inf": "Infinity", "inf": "Infinity"}
+    out = ok("info", "x*x", "--dtype", "float16")
+    assert "f_finite:float16\tf overflows beyond x = -255.9; f overflows beyond x = 255.9\n" in out
+
+
+def test_a_nan_beyond_is_not_an_overflow():
+    s = strict_loads(ok("info", "sqrt(1-x)", "--dtype", "float16", "--json"))["saturation"]
+    assert s["f_finite"]["inf"] == 1.0 and s["f_beyond"]["inf"] == "NaN" and not s["overflows"]["inf"]
+    assert "f_finite:float16\tf is nan beyond x = 1.0\n" in ok("info", "sqrt(1-x)", "--dtype", "float16")

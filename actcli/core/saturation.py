@@ -9,7 +9,8 @@ For each side (x → −inf, x → +inf), `saturation(act, dtype)` gives
   for every x <= 0.000244);
 - `grad_zero`: from which x on f' is exactly 0, for every x beyond (None: never);
 - `f_finite`: the last x, going out from 0, whose f is still finite (every x between 0 and it
-  has a finite f); the largest finite value of the format when f never overflows.
+  has a finite f); the largest finite value of the format when f never overflows; `f_beyond`
+  is f at the next x (±inf, or nan), None when there is none.
 
 Only the 16-bit formats: float32 has 4 billion values, and no bisection would be exact
 without assuming monotone tails.
@@ -36,7 +37,8 @@ class Side:
     f_saturates: float | None
     grad_zero: float | None
     f_finite: float | None
-    overflows: bool  # f reaches ±inf on this side (at the x after f_finite)
+    f_beyond: float | None  # f at the x after f_finite (±inf or nan); None: f is finite to the end
+    overflows: bool  # f_beyond is ±inf
 
 
 def _run_from_end(ok: np.ndarray) -> int | None:
@@ -74,12 +76,14 @@ def saturation(act: Activation, dtype: Any) -> dict[str, Side]:
         finite = np.isfinite(fs)
         first_bad = np.flatnonzero(~finite)
         last_ok = (first_bad[0] - 1) if first_bad.size else xs.size - 1
-        overflows = bool(first_bad.size) and bool(np.isinf(fs[first_bad[0]]))
+        beyond = float(fs[first_bad[0]]) if first_bad.size else None
+        overflows = beyond is not None and bool(np.isinf(beyond))
         out[side] = Side(
             f_limit=lim,
             f_saturates=None if sat is None else _value(x[line][sat]),
             grad_zero=None if flat is None else _value(x[line][flat]),
             f_finite=None if last_ok < 0 else _value(xs[last_ok]),
+            f_beyond=beyond,
             overflows=overflows,
         )
     return out

@@ -37,10 +37,11 @@ growing at |x| = 1e300 is `inf`), "f0", "odd",
 "max_slope_where"}`.
 
 `info --dtype D` and `table --dtype D` (D float16 or bfloat16) add to each row "saturation":
-`{"dtype", "f_limit", "f_saturates", "grad_zero", "f_finite", "overflows"}`, each but "dtype" a
-`{"-inf": .., "inf": ..}` pair: f(±inf) in D; from which x on f equals it (x ≤ .. on the -inf
-side, x ≥ .. on the inf side; null: never); from which x on f' is exactly 0; the last x, from 0
-outward, whose f is finite; and whether f reaches ±inf beyond it. TSV and CSV of `table
+`{"dtype", "f_limit", "f_saturates", "grad_zero", "f_finite", "f_beyond", "overflows"}`, each
+but "dtype" a `{"-inf": .., "inf": ..}` pair: f(±inf) in D; from which x on f equals it (x ≤ ..
+on the -inf side, x ≥ .. on the inf side; null: never); from which x on f' is exactly 0; the
+last x, from 0 outward, whose f is finite; f at the next x (±inf or nan; null: none); and
+whether that is ±inf. TSV and CSV of `table
 --dtype` have the columns `name, f_saturates_below, f_saturates_above, grad_zero_below,
 grad_zero_above, f_finite_below, f_finite_above` ("never" for null).
 
@@ -147,6 +148,7 @@ def saturation_record(act: Activation, dtype: np.dtype) -> dict[str, Any]:
     rec: dict[str, Any] = {"dtype": dtype.name}
     for key in SATURATION_KEYS:
         rec[key] = {s: num(getattr(sides[s], key)) for s in SIDES}
+    rec["f_beyond"] = {s: sides[s].f_beyond for s in SIDES}
     rec["overflows"] = {s: sides[s].overflows for s in SIDES}
     return rec
 
@@ -178,7 +180,9 @@ def saturation_cells(rec: dict[str, Any]) -> dict[str, str]:
         if x is None:
             ends.append(f"f(0) is not finite on the {side} side")
         elif rec["overflows"][side]:
-            ends.append(f"f = {'-inf' if side == '-inf' else 'inf'} beyond x = {_n(x)}")
+            ends.append(f"f overflows beyond x = {_n(x)}")
+        elif rec["f_beyond"][side] is not None:
+            ends.append(f"f is nan beyond x = {_n(x)}")
     cells["f_finite"] = "; ".join(ends) or "f is finite for every finite x"
     return cells
 
