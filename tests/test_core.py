@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import warnings
+from collections.abc import Callable
 
 import numpy as np
 import pytest
@@ -60,6 +61,13 @@ def test_parameters_from_spec_and_keywords() -> None:
         ("hardtanh:min=2,max=1", "hardtanh: min (2) must be below max (1)"),
         ("leaky_relu:alpha=x", "'leaky_relu:alpha=x': parameter alpha: 'x' is not a number"),
         ("leaky_relu:alpha", "'leaky_relu:alpha': parameter 'alpha' needs a value, as in name=value"),
+        ("leaky_relu:alpha=inf", "leaky_relu: parameter alpha=inf is not allowed (finite and >= 0)"),
+        ("leaky_relu:alpha=-1", "leaky_relu: parameter alpha=-1 is not allowed (finite and >= 0)"),
+        ("hardtanh:min=-inf", "hardtanh: parameter min=-inf is not allowed (a finite number)"),
+        ("hardtanh:zzz=1", "hardtanh: unknown parameter 'zzz' (parameters: min, max)"),
+        ("leaky_relu:alpha=1,alpha=2",
+         "'leaky_relu:alpha=1,alpha=2': parameter 'alpha' is given twice; give it once"),
+        ("leaky_relu:alpha==1", "'leaky_relu:alpha==1': parameter alpha: '=1' is not a number"),
     ],
 )
 def test_bad_specs_raise_clear_errors(spec: str, message: str) -> None:
@@ -283,3 +291,210 @@ def test_a_forked_child_evaluates_after_the_parent_used_threads() -> None:
     except subprocess.TimeoutExpired:
         pytest.fail("the forked child hung on the parent's thread pool")
     assert r.returncode == 0, r.stderr.decode()
+
+
+# --- found by mutation testing of registry.py (tests/MUTANTS.md) ------------------------------
+
+
+def test_an_unknown_name_without_a_close_match_points_to_the_list() -> None:
+    from actcli.core.registry import UnknownFunctionError, declaration
+
+    with pytest.raises(UnknownFunctionError) as e:
+        declaration("zzzqqq")
+    assert str(e.value) == "unknown function 'zzzqqq'; run 'actcli list' to see the names"
+
+
+@pytest.mark.parametrize(
+    "spec, declared",
+    [
+        ("relu", True),
+        ("Leaky-ReLU", True),
+        ("leaky_relu:alpha=0.2", True),
+        ("relu:a=1:b", True),
+        ("x + 1", False),
+        ("reluu", False),
+        ("", False),
+    ],
+)
+def test_is_declared_reads_the_name_before_the_first_colon(spec: str, declared: bool) -> None:
+    from actcli.core.registry import is_declared
+
+    assert is_declared(spec) is declared
+
+
+@pytest.mark.parametrize(
+    "lo, hi, lo_closed, hi_closed, text",
+    [
+        (0.0, 1.0, False, False, "(0, 1)"),
+        (0.0, np.inf, True, False, "[0, inf)"),
+        (-np.inf, 1.5, False, True, "(-inf, 1.5]"),
+        (-1 / 3, 2.0, True, True, "[-0.333333, 2]"),
+        (-np.inf, np.inf, False, False, "(-inf, inf)"),
+    ],
+)
+def test_interval_text(lo: float, hi: float, lo_closed: bool, hi_closed: bool, text: str) -> None:
+    from actcli.core.registry import Interval
+
+    assert str(Interval(lo, hi, lo_closed, hi_closed)) == text
+
+
+def test_interval_membership_with_and_without_slack() -> None:
+    from actcli.core.registry import Interval
+
+    y = np.array([-1.0, 0.0, 0.5, 1.0, 2.0, np.nan])
+    assert Interval(0, 1).contains(y).tolist() == [False, False, True, False, False, False]
+    assert Interval(0, 1, True).contains(y).tolist() == [False, True, True, False, False, False]
+    assert Interval(0, 1, False, True).contains(y).tolist() == [
+        False,
+        False,
+        True,
+        True,
+        False,
+        False,
+    ]
+    # rtol widens each bound by rtol·|bound| and closes it: [1.998, 4.004] and [-4.004, -1.998]
+    y = np.array([1.997, 1.999, 2.0, 4.003, 4.005])
+    assert Interval(2, 4).contains(y, rtol=1e-3).tolist() == [False, True, True, True, False]
+    y = np.array([-4.005, -4.003, -1.999, -1.997])
+    assert Interval(-4, -2).contains(y, rtol=1e-3).tolist() == [False, True, True, False]
+    assert Interval(0, 1).contains(np.array([0.0, -1e-300]), rtol=1e-3).tolist() == [True, False]
+
+
+def test_threads_and_out_reach_the_kernel_runner(monkeypatch: pytest.MonkeyPatch) -> None:
+    """threads=1 starts no pool, even where the default would (4 cores); out= is written."""
+    from actcli.core import kernels
+
+    def no_pool(n: int) -> None:
+        raise AssertionError(f"threads=1 started a pool of {n}")
+
+    monkeypatch.setattr(kernels, "default_threads", lambda: 4)
+    monkeypatch.setattr(kernels, "_pool", no_pool)
+    act = actcli.get("leaky_relu:alpha=0.5")
+    x = np.linspace(-3.0, 3.0, kernels.MIN_PARALLEL)  # an even count: no point at the kink
+    want = [
+        [v if v > 0 else 0.5 * v for v in x.tolist()],
+        [1.0 if v > 0 else 0.5 for v in x.tolist()],
+        [0.0] * x.size,
+    ]
+    for order, method in enumerate((act.value, act.grad, act.grad2)):
+        for by_order in (False, True):
+            out = np.full_like(x, np.nan)
+            if by_order:
+                y = act.derivative(x, order, threads=1, out=out)
+            else:
+                y = method(x, threads=1, out=out)
+            assert np.shares_memory(y, out) and out.tolist() == want[order], (order, by_order)
+
+
+def test_derivative_defaults_to_the_first_and_refuses_other_orders() -> None:
+    act = actcli.get("leaky_relu:alpha=0.5")
+    assert act.derivative(np.array([-2.0, 3.0])).tolist() == [0.5, 1.0]
+    with pytest.raises(actcli.ActivationError) as e:
+        act.derivative(1.0, 3)
+    assert str(e.value) == "order must be 0, 1 or 2, not 3"
+
+
+def test_subgradient_reads_float32_input_as_float64() -> None:
+    """elu'(x) = e^x for x < 0, taken at the float32 inputs' exact values: not rounded to float32."""
+    import math
+
+    from actcli.core.registry import subgradient
+
+    x = np.array([-0.1, -1.7, 0.0, 2.0], dtype=np.float32)
+    lo, hi = subgradient(actcli.get("elu"), x)
+    want = [math.exp(float(x[0])), math.exp(float(x[1])), 1.0, 1.0]
+    assert lo.dtype == hi.dtype == np.float64
+    np.testing.assert_allclose(lo, want, rtol=4e-16)
+    np.testing.assert_allclose(hi, want, rtol=4e-16)
+
+
+def test_a_declaration_registers_its_names_and_kernels(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The catalog's decorator runs at import, where mutation testing cannot see it: run it here."""
+    import dataclasses
+
+    from actcli.core import registry
+
+    monkeypatch.setattr(registry, "_REGISTRY", dict(registry._REGISTRY))
+    monkeypatch.setattr(registry, "_LOOKUP", dict(registry._LOOKUP))
+    fields = {
+        f.name: getattr(registry.declaration("relu"), f.name)
+        for f in dataclasses.fields(registry.Declaration)
+    }
+    for k in ("value", "grad", "grad2"):
+        del fields[k]
+    fields.update(name="probe_fn", aliases=("Probe-Alias",))
+
+    class Probe:
+        def value(x, out):
+            return np.multiply(x, 3.0, out=out)
+
+        def grad(x, out):
+            return np.multiply(x, 0.0, out=out) + 3.0
+
+        def grad2(x, out):
+            return np.multiply(x, 0.0, out=out)
+
+    assert registry.activation(**fields)(Probe) is Probe
+    d = registry.declaration("probe_alias")
+    assert d.name == "probe_fn" and d.aliases == ("Probe-Alias",)
+    assert (d.value, d.grad, d.grad2) == (
+        Probe.__dict__["value"],
+        Probe.__dict__["grad"],
+        Probe.__dict__["grad2"],
+    )
+    assert registry.names()[-1] == "probe_fn" and registry.declaration("PROBE-FN") is d
+    fields["name"] = "another_probe"
+    with pytest.raises(RuntimeError) as e:
+        registry.activation(**fields)(Probe)
+    assert str(e.value) == "duplicate activation name 'Probe-Alias'"
+
+
+# --- found by mutation testing of kernels.py (tests/MUTANTS.md) -------------------------------
+
+
+def test_native_kernels_get_float32_only_when_that_is_exact() -> None:
+    """The marks are set by decorators at import, where mutation testing cannot see them: they
+    are made here, on stand-in kernels that record the dtype they are handed."""
+    from actcli.core.kernels import apply, native
+
+    seen: list[str] = []
+
+    def stand_in() -> Callable[..., np.ndarray]:
+        def scale(x: np.ndarray, out: np.ndarray, a: float) -> np.ndarray:
+            seen.append(x.dtype.name)
+            return np.multiply(x, a, out=out)
+
+        return scale
+
+    by_params = stand_in()
+    kernels = (stand_in(), native(by_params), native(any_params=True)(stand_in()))
+    assert kernels[1] is by_params
+    x = np.array([1.0, 3.0], np.float32)
+    for kernel in kernels:
+        for a in (0.5, 0.1, 1e-300):  # a float32 number; one that is not; below float32's range
+            apply(kernel, x, {"a": a})
+    assert seen == ["float64"] * 3 + ["float32", "float64", "float64"] + ["float32"] * 3
+
+
+def test_ties_up_rounds_float32_subnormal_midpoints_up() -> None:
+    """x/2 at x = k·2^-149 is a float32 midpoint for odd k; a kernel marked ties_up (its truth is
+    just above x/2) rounds it up, where round-to-even would go down for k = 1, 5."""
+    from actcli.core.kernels import apply, ties_up
+
+    def half(x: np.ndarray, out: np.ndarray) -> np.ndarray:
+        return np.multiply(x, 0.5, out=out)
+
+    tiny = 2.0**-149
+    x = np.array([1, 5, 3, 7, -5], np.float32) * np.float32(tiny)
+    assert (apply(half, x, {}) / tiny).tolist() == [0, 2, 2, 4, -2]  # round to even
+    assert ties_up(half) is half
+    assert (apply(half, x, {}) / tiny).tolist() == [1, 3, 2, 4, -2]
+
+
+def test_scalars_in_give_numpy_scalars_out() -> None:
+    act = actcli.get("relu")
+    assert type(act.value(1.5)) is np.float64 and act.value(1.5) == 1.5
+    assert type(act.value(np.float32(-2.0))) is np.float32
+    assert type(act.grad(np.array(3.0))) is np.float64
+    y = act.value([1.5])
+    assert type(y) is np.ndarray and y.shape == (1,)

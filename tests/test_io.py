@@ -292,3 +292,57 @@ def test_format_for_extension():
         "npy",
         None,
     ]
+
+
+# --- found by mutation testing of writers.py (tests/MUTANTS.md) -------------------------------
+
+
+def _series(label, y, **kw):
+    return stream.Series("f", {}, label, (("y", np.array(y)),), **kw)
+
+
+def test_compare_jsonl_keys_may_hold_a_percent_sign():
+    x = np.array([1.0, 2.0])
+    p = stream.Points("compare", x, [_series("a%sb", [3.0, 4.0]), _series("100%", [5.0, 6.0])])
+    assert "".join(writers.points_jsonl(p)) == (
+        '{"x": 1.0, "y": {"a%sb": 3.0, "100%": 5.0}}\n{"x": 2.0, "y": {"a%sb": 4.0, "100%": 6.0}}\n'
+    )
+
+
+def test_intervals_are_quoted_in_csv_only_and_a_nan_is_no_interval():
+    x = np.array([-1.0, 0.0, 1.0, np.nan])
+    p = stream.Points("grad", x, [stream.series(actcli.get("relu"), x, [1], "relu", kink_math=True)], order=1)
+    assert "".join(writers.points_csv(p)) == 'x,dydx\n-1.0,0.0\n0.0,"[0.0, 1.0]"\n1.0,1.0\nnan,nan\n'
+    assert "".join(writers.points_tsv(p)) == "-1.0\t0.0\n0.0\t[0.0, 1.0]\n1.0\t1.0\nnan\tnan\n"
+    assert "".join(writers.points_jsonl(p)).splitlines()[1:] == [
+        '{"x": 0.0, "dydx": [0.0, 1.0]}', '{"x": 1.0, "dydx": 1.0}', '{"x": "NaN", "dydx": "NaN"}'
+    ]
+    assert '"dydx": [0.0, [0.0, 1.0], 1.0, "NaN"]}' in "".join(writers.points_json(p))
+
+
+def test_more_extensions_and_their_case():
+    from pathlib import Path
+
+    names = ("a.ndjson", "a.txt", "a.TXT", "a.NDJSON", "a.Csv", "a")
+    assert [writers.format_for(Path(n)) for n in names] == ["jsonl", "tsv", "tsv", "jsonl", "csv", None]
+
+
+@pytest.mark.parametrize("size", [0, None])
+def test_stream_npy_of_no_points_is_an_empty_array(tmp_path, size):
+    x = np.empty(0)
+    p = stream.Points("eval", x, [stream.series(actcli.get("relu"), x, [0], "relu")])
+    with open(tmp_path / "empty.npy", "wb") as f:
+        writers.stream_npy(stream.Stream.of_points(p), f, size)
+    got = np.load(tmp_path / "empty.npy")
+    assert got.shape == (0, 2) and got.dtype == np.float64
+
+
+def test_jsonable_and_dumps_write_strict_json_and_keep_unicode():
+    obj = {"f": "α·x", "v": [math.nan, math.inf, -math.inf, 1.5, (2.0, -math.inf)], "n": None}
+    assert writers.jsonable(obj) == {
+        "f": "α·x", "v": ["NaN", "Infinity", "-Infinity", 1.5, [2.0, "-Infinity"]], "n": None
+    }
+    assert writers.dumps(obj) == (
+        '{"f": "α·x", "v": ["NaN", "Infinity", "-Infinity", 1.5, [2.0, "-Infinity"]], "n": null}'
+    )
+    assert writers.jsonable(0.0) == 0.0 and writers.jsonable(-0.0) == 0.0

@@ -2,6 +2,7 @@
 writers' bytes (orjson where its text is theirs), whatever the block size."""
 
 import io as stdio
+import json
 import math
 import re
 
@@ -382,3 +383,72 @@ def test_an_empty_field_is_told_apart_at_a_block_boundary(chunks, empty):
             list(blocks)
     else:
         assert np.concatenate([x for x, *_ in blocks]).size == len(b"".join(chunks).replace(b",", b" ").split())
+
+
+@pytest.mark.parametrize("fmt", list(REFERENCE))
+def test_runs_of_kinks_alone_and_of_odd_numbers_without_kinks(small_blocks, fmt):
+    """A run (64 rows here) where every row is an interval, and runs where odd numbers stand
+    without any interval: the fast path leaves both to the reference (found by mutmut)."""
+    x = np.linspace(0.5, 3.0, 640)
+    x[64:128] = 0.0  # one whole run of kinks
+    x[200], x[300], x[400] = np.nan, 1e-5, 1e15  # odd numbers, in runs without a kink
+    job, p = _points("grad", x, True)
+    got = b"".join(writers.STREAM_WRITERS[fmt](stream.Stream.of_points(p))).decode()
+    assert got == "".join(REFERENCE[fmt](p))
+    if fmt == "json":
+        doc = json.loads(got)
+        assert doc["dydx"][64:128] == [[0.0, 1.0]] * 64 and doc["dydx"][63] == 1.0
+        assert doc["x"][200] == doc["dydx"][200] == "NaN" and '1e-05, ' in got
+        return
+    lines = got.splitlines()[fmt == "csv" :]
+    want = {
+        "tsv": ["0.0\t[0.0, 1.0]", "nan\tnan", "1e-05\t1.0"],
+        "csv": ['0.0,"[0.0, 1.0]"', "nan,nan", "1e-05,1.0"],
+        "jsonl": ['{"x": 0.0, "dydx": [0.0, 1.0]}', '{"x": "NaN", "dydx": "NaN"}',
+                  '{"x": 1e-05, "dydx": 1.0}'],
+    }[fmt]
+    assert set(lines[64:128]) == {want[0]} and [lines[200], lines[300]] == want[1:]
+
+
+def test_plain_numbers_take_the_fast_path_only_where_orjson_agrees(monkeypatch):
+    """The installed orjson passes the probe, and plain numbers never reach the reference
+    writers; an orjson that writes other text is not used (found by mutmut: the fast path's
+    bytes are the reference's, so only these checks see it go unused or misused)."""
+    import sys
+    import types
+
+    orjson = pytest.importorskip("orjson")
+    monkeypatch.setattr(writers, "_ORJSON", [])  # look again, as on the first use
+    assert writers._orjson() is orjson
+
+    def refuse(*args, **kwargs):
+        raise AssertionError("plain numbers reached the reference writer")
+
+    for name in ("_tsv_rows", "_csv_rows", "_jsonl_rows", "json_numbers"):
+        monkeypatch.setattr(writers, name, refuse)
+    x = np.linspace(0.5, 3.0, 5000)
+    x[10:13] = [0.0, -0.0, 1.001e-4]  # zeros and the smallest plain number are plain too
+    job, _ = _points("grad", x)
+    for fmt in REFERENCE:
+        got = b"".join(writers.STREAM_WRITERS[fmt](stream.Stream.of(job, sources.ArraySource(x))))
+        assert got.count(b"1.0") >= x.size, fmt
+    monkeypatch.undo()
+
+    def dumps(a, option=None):  # an orjson that writes 0.1 as 0.10000000000000001
+        return orjson.dumps(a, option=option).replace(b"0.1,", b"0.10000000000000001,")
+
+    fake = types.SimpleNamespace(dumps=dumps, OPT_SERIALIZE_NUMPY=orjson.OPT_SERIALIZE_NUMPY)
+    monkeypatch.setitem(sys.modules, "orjson", fake)
+    monkeypatch.setattr(writers, "_ORJSON", [])
+    assert writers._orjson() is None
+
+
+def test_compare_of_one_function_and_one_column_keeps_its_jsonl_shape(monkeypatch):
+    """Two columns, as eval and grad have, but compare's objects: not the fast eval lines."""
+    monkeypatch.setattr(writers, "FAST_MIN", 16)
+    x = np.linspace(0.5, 3.0, 100)
+    act = actcli.get("relu")
+    job = stream.Job("compare", ((act, "relu"),), (0,))
+    got = b"".join(writers.stream_jsonl(stream.Stream.of(job, sources.ArraySource(x)))).decode()
+    assert got.splitlines()[0] == '{"x": 0.5, "y": {"relu": 0.5}}'
+    assert got == "".join(writers.points_jsonl(job.points(x)))

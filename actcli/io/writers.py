@@ -184,7 +184,7 @@ def with_intervals(
     if s.subgradient is None or key != "dydx":
         return text
     lo, hi = (a[start:stop] for a in s.subgradient)
-    at = np.flatnonzero(lo != hi)
+    at = np.flatnonzero((lo != hi) & ~np.isnan(lo))  # nan != nan, but a nan is no interval
     if not at.size:
         return text
     text = list(text)
