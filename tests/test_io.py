@@ -334,7 +334,7 @@ def test_stream_npy_of_no_points_is_an_empty_array(tmp_path, size):
     with open(tmp_path / "empty.npy", "wb") as f:
         writers.stream_npy(stream.Stream.of_points(p), f, size)
     got = np.load(tmp_path / "empty.npy")
-    assert got.shape == (0, 2) and got.dtype == np.float64
+    assert got.shape == (0,) and got.dtype.names == ("x", "y") and got.dtype["y"] == np.float64
 
 
 def test_jsonable_and_dumps_write_strict_json_and_keep_unicode():
