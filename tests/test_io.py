@@ -333,9 +333,8 @@ def test_stream_npy_of_no_points_is_an_empty_array(tmp_path, size):
     p = stream.Points("eval", x, [stream.series(actcli.get("relu"), x, [0], "relu")])
     with open(tmp_path / "empty.npy", "wb") as f:
         writers.stream_npy(stream.Stream.of_points(p), f, size)
-    got = np.load(tmp_path / "empty.npy")  # records, one per point (x, y): none
-    assert got.shape == (0,) and got.dtype.names == ("x", "y")
-    assert got.dtype["x"] == got.dtype["y"] == np.float64
+    got = np.load(tmp_path / "empty.npy")
+    assert got.shape == (0,) and got.dtype.names == ("x", "y") and got.dtype["y"] == np.float64
 
 
 def test_jsonable_and_dumps_write_strict_json_and_keep_unicode():
