@@ -37,7 +37,7 @@ def fails(code: int, *args: str, stdin: str | None = None) -> str:
         (["eval", "softplus:beta=0", "1"], ["beta=0", "> 0"]),
         (["eval", "leaky_relu:alpha=-1", "1"], ["alpha=-1", ">= 0"]),
         (["eval", "hardtanh:min=2,max=1", "1"], ["min (2) must be below max (1)"]),
-        (["eval", "relu", "--dtype", "float16", "1"], ["--dtype", "'float16'", "float32"]),
+        (["eval", "relu", "--dtype", "float8", "1"], ["--dtype", "'float8'", "float16", "bfloat16"]),
         (["grad", "relu", "--order", "3", "1"], ["--order", "3", "1<=x<=2"]),
         (["grad", "relu", "--order", "x", "1"], ["--order", "'x'"]),
         (["eval", "relu", "--range", "0", "1", "--num", "0"], ["--num", "x>=1"]),

@@ -382,7 +382,7 @@ def test_an_empty_field_is_told_apart_at_a_block_boundary(chunks, empty):
         with pytest.raises(sources.InputError, match="an empty field"):
             list(blocks)
     else:
-        assert np.concatenate([x for x, _ in blocks]).size == len(b"".join(chunks).replace(b",", b" ").split())
+        assert np.concatenate([x for x, *_ in blocks]).size == len(b"".join(chunks).replace(b",", b" ").split())
 
 
 @pytest.mark.parametrize("fmt", list(REFERENCE))

@@ -366,11 +366,21 @@ Column = Annotated[
 
 
 class Precision(str, Enum):  # an Enum, not a Literal: every typer in the pinned range reads it
+    float16 = "float16"
+    bfloat16 = "bfloat16"
     float32 = "float32"
     float64 = "float64"
 
 
-DType = Annotated[Precision, typer.Option("--dtype", help="Precision of x and results.")]
+DType = Annotated[
+    Precision,
+    typer.Option(
+        "--dtype",
+        help="Precision of x and results: x is rounded once to it, results are computed in "
+        "float64 and rounded once (bfloat16 needs ml_dtypes; a .npy of it is refused: numpy "
+        "alone cannot read it).",
+    ),
+]
 def _dash_is_stdout(value: Path | None) -> Path | None:
     return None if value is not None and str(value) == "-" else value
 

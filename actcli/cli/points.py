@@ -131,6 +131,12 @@ def _write_points(
     """eval, grad and compare: the results, written block by block as the points are read
     (the terminal table computes only the rows it shows); a file too big for its disk is
     refused first, unless `force`."""
+    if fmt == "npy" and source.dtype.name == "bfloat16":
+        raise sources.InputError(
+            "a .npy file of bfloat16 is one numpy alone cannot read back; write .json, .jsonl, "
+            ".csv or .tsv, or --dtype float32 (it holds every bfloat16 value exactly)",
+            EXIT_USAGE,
+        )
     if fmt == "table":
         from actcli.render import tables
 

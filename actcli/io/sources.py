@@ -14,7 +14,10 @@ Where the points come from (`open_points`): one of
 and two of them is a usage error; with none, standard input when it is not a terminal (text,
 a JSON array or a table, as above). Exit codes: 2 for the command line, 1 for what was read.
 
-Every number is parsed as float64, then rounded once to `--dtype` (float32 or float64).
+Every number is parsed as float64, then rounded once to `--dtype` (float16, bfloat16, float32
+or float64); a decimal that float64 rounds onto a tie of float16 or bfloat16 is settled from its
+text (`formats.from_decimal`: arguments, text, tables, JSON, JSON lines), so text is rounded
+once to those too.
 """
 
 from __future__ import annotations
@@ -31,6 +34,7 @@ from typing import IO, Any
 
 import numpy as np
 
+from actcli.core import formats
 from actcli.io import columns
 from actcli.io.errors import InputError
 from actcli.io.errors import InputWarning as InputWarning  # where callers have found it
@@ -47,9 +51,9 @@ from actcli.io.numbers import (
     plain_numbers,
     warn,
 )
+from actcli.io.precision import DTYPES as DTYPES
+from actcli.io.precision import json_tokens, resolve_dtype, tokens_of
 from actcli.tokens import is_number
-
-DTYPES = ("float32", "float64")
 
 HOW_TO_GIVE = (
     "give points as arguments (-2 0 3), with --range START STOP, with --input FILE, "
@@ -152,11 +156,15 @@ class Source:
         return np.concatenate(parts) if parts else np.empty(0, self.dtype)
 
 
-def _as(x: np.ndarray, dtype: np.dtype) -> np.ndarray:
+def _as(x: np.ndarray, dtype: np.dtype, tokens: Callable[[], Any] | None = None) -> np.ndarray:
     # float32: round once from the float64 parse; overflow to +-inf is the float32 answer,
-    # said once in a warning (as is a number that rounds to 0).
-    with np.errstate(over="ignore"):
-        y = x.astype(dtype, copy=False)
+    # said once in a warning (as is a number that rounds to 0). 16-bit formats: the same, and
+    # a tie made by the float64 parse is settled from the text, `tokens()`, if there is one.
+    if formats.is_half(dtype) and x.dtype != dtype:
+        y = formats.from_decimal(x, dtype, tokens)
+    else:
+        with np.errstate(over="ignore"):
+            y = x.astype(dtype, copy=False)
     if y.dtype.itemsize < x.dtype.itemsize:
         name = y.dtype.name
         if np.any(np.isinf(y) & np.isfinite(x)):
@@ -169,8 +177,9 @@ def _as(x: np.ndarray, dtype: np.dtype) -> np.ndarray:
 class ArraySource(Source):
     """Points already in memory: numbers on the command line, a JSON array, a short text."""
 
-    def __init__(self, x: np.ndarray, dtype: Any = None) -> None:
-        self.x = _as(x, np.dtype(dtype or x.dtype))
+    def __init__(self, x: np.ndarray, dtype: Any = None, tokens: Any = None) -> None:
+        # tokens: if x was read from text, a callable that gives the text of each number
+        self.x = _as(x, resolve_dtype(dtype) if dtype else x.dtype, tokens)
         self.dtype = self.x.dtype
         self.size = self.work = self.x.size
 
@@ -191,7 +200,7 @@ class RangeSource(Source):
     def __init__(self, start: float, stop: float, num: int, dtype: Any) -> None:
         _check_range(start, stop, num)
         self.start, self.stop = start, stop
-        self.dtype = np.dtype(dtype)
+        self.dtype = resolve_dtype(dtype)
         self.size = self.work = num
 
     def blocks(self, tick: Tick | None = None) -> Iterator[np.ndarray]:
@@ -213,7 +222,7 @@ class NpySource(Source):
 
     def __init__(self, path: Path, dtype: Any, column: str | None = None) -> None:
         where = f"'{path}'"
-        self.path, self.dtype = path, np.dtype(dtype)
+        self.path, self.dtype = path, resolve_dtype(dtype)
         try:
             with open(path, "rb") as f:
                 fmt = np.lib.format
@@ -292,10 +301,11 @@ class NpySource(Source):
 
 def _text_blocks(
     chunks: Iterable[bytes], where: str, table: columns.TextTable | None = None, lines: int = 0
-) -> Iterator[tuple[np.ndarray, int]]:
-    """(float64 numbers, bytes read) per chunk of text, each cut after its last separator so
-    that no number is split (after its last line, for a `table`'s column); plain numbers are
-    read by orjson, the rest by numpy. `lines`: the lines read before the first chunk."""
+) -> Iterator[tuple[np.ndarray, int, Callable[[], list[Any]]]]:
+    """(float64 numbers, bytes read, a callable giving their text) per chunk of text, each cut
+    after its last separator so that no number is split (after its last line, for a `table`'s
+    column); plain numbers are read by orjson, the rest by numpy. `lines`: the lines read
+    before the first chunk."""
     carry, after = b"", b"\n"
     for chunk in itertools.chain(chunks, [b""]):
         data = carry + chunk
@@ -308,6 +318,7 @@ def _text_blocks(
             text, rows = table.cut(data, lines)
             x = column_numbers(text, rows, table)
             check_text(text, x, where, 0)
+            data = text  # its numbers' text, for `tokens_of`
         else:
             x = plain_numbers(data)
             if x is None:
@@ -315,7 +326,7 @@ def _text_blocks(
             check_text(data, x, where, lines, after)
             after = data.rstrip(b" \t")[-1:] or after
         lines += data.count(b"\n")
-        yield x, len(data)
+        yield x, len(data), lambda data=data: tokens_of(data)
 
 
 class TextSource(Source):
@@ -324,11 +335,11 @@ class TextSource(Source):
     replayable = False
 
     def __init__(
-        self, first: list[tuple[np.ndarray, int]], rest: Iterator[tuple[np.ndarray, int]],
+        self, first: list[tuple[np.ndarray, int, Any]], rest: Iterator[tuple[np.ndarray, int, Any]],
         dtype: Any, where: str, length: int | None, path: Path | None,
     ) -> None:  # fmt: skip
         self.first, self.rest = first, rest
-        self.dtype = np.dtype(dtype)
+        self.dtype = resolve_dtype(dtype)
         self.where, self.work, self.path = where, length, path
 
     def blocks(self, tick: Tick | None = None) -> Iterator[np.ndarray]:
@@ -338,14 +349,14 @@ class TextSource(Source):
         count = 0
         while True:
             try:
-                x, nbytes = next(parts)
+                x, nbytes, text = next(parts)
             except StopIteration:
                 break
             except OSError as e:
                 raise InputError(f"cannot read {self.where}: {e.strerror or e}") from None
             if x.size:
                 count += x.size
-                yield _as(x, self.dtype)
+                yield _as(x, self.dtype, text)
             if tick:
                 tick(nbytes)
         self.size = count
@@ -368,7 +379,7 @@ def _open_text(
         first = head.lstrip().split(b"\n", 1)[0]
         if start == b"[" or not _json_lines(first):
             text = decode(head + stream.read(), where)
-            return ArraySource(parse_json(text, where, column), dtype)
+            return ArraySource(parse_json(text, where, column), dtype, lambda: json_tokens(text, column, where))
         return _open_json_lines(head, stream, where, dtype, length, path, column)
     blank = len(head) - len(head.lstrip(b" \t\r\n"))
     lines = head.count(b"\n", 0, blank)
@@ -388,8 +399,9 @@ def _open_text(
         columns.no_columns(column, where)
     head = head[skip:]
     if len(head) < TEXT_BLOCK - skip:  # all of it
-        parts = [x for x, _ in _text_blocks([head], where, table, lines)]
-        return ArraySource(np.concatenate(parts) if parts else np.empty(0), dtype)
+        parts = list(_text_blocks([head], where, table, lines))
+        x = np.concatenate([p[0] for p in parts]) if parts else np.empty(0)
+        return ArraySource(x, dtype, lambda: [t for p in parts for t in p[2]()])
     chunks = itertools.chain([head], iter(lambda: stream.read(TEXT_BLOCK), b""))
     blocks = _text_blocks(chunks, where, table, lines)
     return TextSource(list(itertools.islice(blocks, 1)), blocks, dtype, where, length, path)
@@ -420,7 +432,7 @@ def _open_json_lines(
     names = [columns.record_name(k) for k in keys]
     key = keys[columns.choose(names, len(names), column, where)]
 
-    def blocks() -> Iterator[tuple[np.ndarray, int]]:
+    def blocks() -> Iterator[tuple[np.ndarray, int, Callable[[], list[Any]]]]:
         import orjson
 
         carry, lines = b"", 0
@@ -453,14 +465,21 @@ def _open_json_lines(
                     f"{where}, line {filled[bad]}: {columns.record_name(key)} is "
                     f"{json.dumps(values[bad])[:30]}, not a number"
                 ) from None
-            yield x, len(data)
+            yield x, len(data), lambda data=data, filled=filled: _line_tokens(data, key, where, filled)
             lines += data.count(b"\n")
 
     parts = blocks()
     if len(head) < TEXT_BLOCK:
-        xs = [x for x, _ in parts]
-        return ArraySource(np.concatenate(xs) if xs else np.empty(0), dtype)
+        got = list(parts)
+        x = np.concatenate([p[0] for p in got]) if got else np.empty(0)
+        return ArraySource(x, dtype, lambda: [t for p in got for t in p[2]()])
     return TextSource(list(itertools.islice(parts, 1)), parts, dtype, where, length, path)
+
+
+def _line_tokens(data: bytes, key: Any, where: str, filled: list[int]) -> list[Any]:
+    """The text of each number of a block of JSON lines' column `key` (to settle a tie)."""
+    records = [json.loads(line, parse_float=str, parse_int=str) for line in data.split(b"\n") if line.strip()]
+    return columns.record_values(records, key, where, filled)
 
 
 def open_file(path: Path, dtype: Any, column: str | None = None) -> Source:
@@ -481,7 +500,7 @@ def open_file(path: Path, dtype: Any, column: str | None = None) -> Source:
                 raise InputError(
                     f"{where} is not a UTF-8 text file; give text, .json or .npy"
                 ) from None
-            return ArraySource(parse_json(text, where, column), dtype)
+            return ArraySource(parse_json(text, where, column), dtype, lambda: json_tokens(text, column, where))
         try:
             length = os.fstat(f.fileno()).st_size
         except OSError:
@@ -510,8 +529,7 @@ def open_points(
 ) -> Source:
     """The points x, from the first source given (see the module docstring), in `dtype`;
     from a table (a file or standard input), its x column or `column`."""
-    if dtype not in DTYPES:
-        raise InputError(f"--dtype {dtype}: use float32 or float64", 2)
+    resolve_dtype(dtype)
     want_stdin = "-" in tokens or (path is not None and str(path) == "-")
     numbers = [t for t in tokens if t != "-"]
     given = [
@@ -534,7 +552,7 @@ def open_points(
             f"{given[0]}", 2,
         )
     if numbers:
-        return ArraySource(parse_args(numbers), dtype)
+        return ArraySource(parse_args(numbers), dtype, lambda: numbers)
     if span is not None:
         return RangeSource(span[0], span[1], num, dtype)
     if path is not None and not want_stdin:
@@ -597,7 +615,7 @@ class Spooled(Source):
         if self.file is None:
             self.file = tempfile.TemporaryFile()
             for x in self.source.blocks(tick):
-                self.file.write(x.data)
+                self.file.write(x.view(np.uint8).data)  # bytes: bfloat16 has no buffer type
                 yield x
             self.size = self.source.size
             return

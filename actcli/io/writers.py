@@ -46,7 +46,9 @@ compare (`--value` drops "dydx", `--grad` drops "y")::
   (`{"alpha": 0.01}` for plain leaky_relu; `{}` for a function without parameters).
 - Numbers are written in the shortest form that reads back as the identical value: Python's
   `repr` for float64 (`0.1`, `-2.0`, `1e-05`), numpy's shortest float32 repr for float32 results
-  (`0.1`, not `0.10000000149011612`, which is the same float32 widened to float64).
+  (`0.1`, not `0.10000000149011612`, which is the same float32 widened to float64), and for
+  float16 and bfloat16 the shortest digits that read back as the same value in that format,
+  written as `repr` writes them (`0.1`, `65500.0`: `formats.shortest`).
 - Non-finite numbers are the strings "NaN", "Infinity" and "-Infinity" in JSON and JSONL, and
   `nan`, `inf`, `-inf` in CSV and TSV, so every document is strict JSON (RFC 8259). That holds
   for every document, records included (flow's ratios are nan when no gradient gets through).
@@ -68,6 +70,8 @@ come after the same header line as their CSV; info writes `field<TAB>value` line
 .npy (`--output FILE.npy`): a 1-D array of records, one per point, whose fields are the CSV's
 columns, each in the result dtype: `np.load(f)["y"]`; `np.load(f).view((dtype, k))` is the
 2-D array of the k columns. actcli reads it back (its x field, or the one `--column` names).
+float16 is numpy's own; bfloat16 is refused (the CLI says so): numpy alone cannot read
+ml_dtypes' dtype back, and widening it would hide the format the numbers are in.
 """
 
 from __future__ import annotations
@@ -78,11 +82,13 @@ import itertools
 import json
 import math
 from collections.abc import Iterator, Sequence
+from dataclasses import replace
 from pathlib import Path
 from typing import IO, Any
 
 import numpy as np
 
+from actcli.core import formats
 from actcli.io.stream import X_SLOT, Points, Series, Slot, Stream, block_buffer
 
 CHUNK = 1 << 14  # rows per write: a pipe closed early is noticed early
@@ -93,7 +99,10 @@ _NONFINITE_JSON = {"nan": '"NaN"', "inf": '"Infinity"', "-inf": '"-Infinity"'}
 
 
 def number_strings(a: np.ndarray) -> list[str]:
-    """Shortest round-trip text of each number: repr for float64, numpy's float32 repr."""
+    """Shortest round-trip text of each number: repr for float64, numpy's float32 repr, and
+    for float16/bfloat16 repr of the float64 of their shortest decimal."""
+    if formats.is_half(a.dtype):
+        a = formats.shortest(a)
     if a.dtype == np.float64:
         return list(map(repr, a.tolist()))
     # str(np.float32) is the shortest text that reads back as the same float32.
@@ -362,8 +371,25 @@ def _dump(orjson: Any, a: np.ndarray) -> bytes:
     return orjson.dumps(np.ascontiguousarray(a), option=orjson.OPT_SERIALIZE_NUMPY)
 
 
+def _widened(p: Points) -> Points:
+    """`p` with float16/bfloat16 numbers as the float64 of their shortest text (same text)."""
+    if not formats.is_half(p.x.dtype):
+        return p
+    wide = formats.shortest
+    series = [
+        replace(
+            s,
+            columns=tuple((k, wide(v)) for k, v in s.columns),
+            subgradient=None if s.subgradient is None else tuple(map(wide, s.subgradient)),
+        )
+        for s in p.series
+    ]
+    return Points(p.command, wide(p.x), series, p.order)
+
+
 def _rows(p: Points, fmt: str) -> Iterator[bytes]:
     """The rows of `p` as "tsv", "csv" or "jsonl" (without the CSV header), as bytes."""
+    p = _widened(p)
     reference = {"tsv": _tsv_rows, "csv": _csv_rows, "jsonl": _jsonl_rows}[fmt]
     cols = [p.x] + [v for s in p.series for _, v in s.columns]
     orjson = _fast(p.x.size * len(cols), p.x.dtype)
@@ -397,6 +423,8 @@ def _json_items(p: Points, slot: Slot) -> Iterator[bytes]:
         s = p.series[slot[0]]
         key = slot[1]
         values = dict(s.columns)[key]
+    if formats.is_half(values.dtype):
+        values = formats.shortest(values)
 
     def reference(lo: int, hi: int) -> bytes:
         text = json_numbers(values[lo:hi])

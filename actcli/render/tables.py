@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from actcli.io.records import MISSING, cell
+from actcli.io.records import MISSING, cell, saturation_cells
 from actcli.io.sources import InputError
 from actcli.io.stream import Points
 from actcli.io.writers import number_strings, with_intervals
@@ -68,6 +68,7 @@ INFO_LABELS = {
     "source": "source",
     "notes": "notes",
     "dialect_differences": "other frameworks",
+    "saturation": "saturation",  # info --dtype: labelled "in float16", ...
 }
 # `info EXPR`: what the probe measured, as no declaration exists.
 EXPRESSION_INFO_LABELS = {
@@ -81,6 +82,7 @@ EXPRESSION_INFO_LABELS = {
     "vanishing_gradient": "vanishing gradient",
     "dying_units": "dying units",
     "max_slope": "maximum slope",
+    "saturation": "saturation",
 }
 
 
@@ -372,6 +374,11 @@ def info_table(
                 for d in value
             )
             table.add_row(Text(label), Text(text or "none: every framework agrees"))
+            continue
+        if key == "saturation":
+            cells = saturation_cells(value)
+            text = "\n".join(cells[k] for k in ("f_saturates", "grad_zero", "f_finite"))
+            table.add_row(Text(f"in {value['dtype']}"), Text(text + "\n(computed at every value)"))
             continue
         if key == "params":
             value = [
