@@ -321,3 +321,23 @@ def test_a_charts_save_writes_its_figure_sampled_finely(tmp_path):
     assert root.get("width") == "288pt" and root.get("height") == "216pt"  # 72 pt an inch
     page = c.save(tmp_path / "f.html").read_text(encoding="utf-8")
     assert "all 2001 samples" in page
+
+
+def test_the_page_table_writes_non_finite_numbers_as_csv_does(tmp_path):
+    out = tmp_path / "n.html"
+    run("plot", "log(x)", "--range", "-1", "2", "--save", str(out))
+    page = out.read_text()
+    assert "<td>nan</td>" in page and '"NaN"' not in page
+
+
+def test_matplotlibs_own_warnings_are_one_line_each(tmp_path):
+    r = run("plot", "relu", "--title", "漢字", "--save", str(tmp_path / "t.svg"))
+    assert r.exit_code == 0 and r.exception is None
+    lines = r.stderr.splitlines()
+    assert lines and all(line.startswith("actcli plot: Glyph ") for line in lines), lines
+    assert "UserWarning" not in r.stderr and "figures.py" not in r.stderr
+
+
+def test_compare_plot_refuses_what_it_would_ignore():
+    assert "leave out --dtype" in fails("compare", "relu", "tanh", "--plot", "--dtype", "float16")
+    assert "leave out the points" in fails("compare", "relu", "tanh", "--plot", "-c", "y")

@@ -195,3 +195,42 @@ def test_json_lines_mistakes_name_their_line(text, column, message):
     r = run("eval", "relu", *(["-c", column] if column else []), stdin=text)
     assert r.exit_code in (1, 2) and r.stdout == "" and r.stderr.count("\n") == 1
     assert message in r.stderr, r.stderr
+
+
+def test_column_numbers_follow_the_csv_order_in_every_format():
+    """compare's JSONL numbered its columns x, y[f], y[g], dydx[f], ... (by nesting), and a
+    JSON document dropped two functions of one name, shifting every later column."""
+    specs = ["leaky_relu:alpha=0.1", "leaky_relu:alpha=0.2", "tanh"]
+    csv_text = ok("compare", *specs, "--csv", "--", "-1", "2")
+    names = csv_text.splitlines()[0].split(",")
+    for fmt in ["jsonl", "json", "tsv"]:
+        text = ok("compare", *specs, f"--{fmt}", "--", "-1", "2")
+        for n in range(1, len(names) + 1):
+            want = ok("eval", "linear", "--json", "-c", str(n), stdin=csv_text)
+            assert ok("eval", "linear", "--json", "-c", str(n), stdin=text) == want, (fmt, n)
+    doc = ok("compare", *specs, "--json", "--", "-1")
+    assert strict_loads(ok("eval", "linear", "--json", "-c", "y[leaky_relu:alpha=0.2]", stdin=doc))[
+        "x"
+    ] == [-0.2]
+    assert strict_loads(ok("eval", "linear", "--json", "-c", "y[tanh]", stdin=doc))["x"] == [
+        -0.7615941559557649
+    ]
+
+
+def test_odd_inputs_a_user_may_have():
+    bom = "\ufeffx,y\n1,2\n"  # a spreadsheet's CSV starts with a byte-order mark
+    assert strict_loads(ok("eval", "linear", "--json", stdin=bom))["x"] == [1.0]
+    r = run("eval", "linear", "-c", "²", stdin="x,y\n1,2\n")  # a digit to isdigit, not to int
+    assert r.exit_code == 2 and "no such column" in r.stderr and r.stderr.count("\n") == 1
+    r = run("eval", "linear", "--json", stdin='{"x": 1e400}\n{"x": 1e-400}\n{"x": 0}\n')
+    assert r.exit_code == 0 and strict_loads(r.stdout)["x"] == ["Infinity", 0.0, 0.0]
+    assert "beyond float64's range" in r.stderr and "nearer 0 than float64's smallest" in r.stderr
+
+
+def test_line_numbers_count_blank_lines_across_blocks(monkeypatch):
+    monkeypatch.setattr(sources, "TEXT_BLOCK", 4096)
+    rows = [f"{i},{i}" for i in range(2000)]
+    rows[5:5] = ["", "", ""]  # lines 7-9 are blank: row i is on line i + 2, or i + 5 after them
+    rows[1500] = "abc,1"
+    with pytest.raises(sources.InputError, match="line 1502: 'abc' in column x"):
+        sources.parse_text("x,y\n" + "\n".join(rows) + "\n", "input")

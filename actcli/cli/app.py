@@ -346,8 +346,9 @@ Input = Annotated[
         "-i",
         metavar="FILE",
         help="Read points from FILE: .txt/.csv (numbers separated by spaces, commas, newlines), "
-        ".json (an array), .npy, or actcli's own TSV, CSV, JSON, JSONL and .npy output (its x "
-        "column); '-' is standard input.",
+        ".json (an array), .npy, or a table: actcli's own TSV, CSV, JSON, JSONL and .npy output, "
+        "a CSV with a header, lines with tabs (a line is a row): its x column, or --column's; "
+        "'-' is standard input.",
         show_default=False,
     ),
 ]
@@ -466,7 +467,8 @@ FigSize = Annotated[
         "--figsize",
         metavar="W H",
         help="A saved figure's width and height in inches, as matplotlib's figsize (2.54 cm "
-        "each; default 6.4 wide, 4.8 high for one panel and 2 more for each derivative's).",
+        "each; default 6.4 wide, and high enough for each panel's 2 and the title, legend "
+        "and notes: 5.6 for one panel with a one-row legend, 2 more a derivative's panel).",
         show_default=False,
     ),
 ]

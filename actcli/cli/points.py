@@ -331,10 +331,14 @@ def compare(
         raise sources.InputError("name at least one function to compare, as in: compare relu gelu 1", 2)
     orders = [0] if value and not grad else [1] if grad and not value else [0, 1]
     if plot:
-        if tokens or input_ is not None:
+        if tokens or input_ is not None or column is not None:
             raise sources.InputError(
                 "--plot draws over --range START STOP (default -6 6); leave out the points",
                 EXIT_USAGE,
+            )
+        if dtype.value != "float64":
+            raise sources.InputError(
+                "--plot draws in float64, as plot does; leave out --dtype", EXIT_USAGE
             )
         from actcli.cli.charts import PLOT_RANGE, draw  # (here: plot is listed after compare)
 

@@ -46,7 +46,7 @@ def choose(names: Sequence[str] | None, width: int, column: str | None, where: s
         raise InputError(f"{where} has no x column; --column picks one of: {_listing(names)}")
     if names is not None and column in names:
         return names.index(column)
-    if column.isdigit() and 1 <= int(column) <= width:
+    if re.fullmatch("[0-9]+", column) and 1 <= int(column) <= width:
         return int(column) - 1
     if names is None:
         raise InputError(
@@ -188,35 +188,37 @@ class TextTable:
 
 
 def document_columns(doc: dict[str, Any], where: str) -> dict[str, list[Any]]:
-    """The columns of actcli's eval, grad or compare JSON document (any object of equal-length
-    arrays): its arrays by key, then compare's functions' as `y[NAME]` and `dydx[NAME]`."""
+    """The columns of actcli's eval, grad or compare JSON document, in the CSV's order: its
+    arrays by key, then each of compare's functions' as `y[NAME]`, `dydx[NAME]`, NAME being its
+    "function", with its "params" (`leaky_relu:alpha=0.2`) where two share that name."""
     cols = {k: v for k, v in doc.items() if isinstance(v, list) and k != "functions"}
-    functions = doc.get("functions")
-    if isinstance(functions, list):
-        named = [f.get("function") for f in functions if isinstance(f, dict)]
-        for f in functions:
-            if not isinstance(f, dict):
-                continue
-            name = f.get("function")
-            for key, value in f.items():
-                if isinstance(value, list) and named.count(name) == 1:
-                    cols[f"{key}[{name}]"] = value
+    listed = doc.get("functions")
+    functions = [f for f in listed if isinstance(f, dict)] if isinstance(listed, list) else []
+    names = [str(f.get("function")) for f in functions]
+    for f, name in zip(functions, names, strict=True):
+        params = f.get("params")
+        if names.count(name) > 1 and isinstance(params, dict) and params:
+            name += ":" + ",".join(f"{k}={v}" for k, v in params.items())
+        for key, value in f.items():
+            if isinstance(value, list):
+                cols[f"{key}[{name}]"] = value
     if not cols:
         raise InputError(f"{where}: a JSON object with no arrays; give a JSON array of numbers")
     return cols
 
 
 def record_names(obj: Any, where: str, line: int) -> list[tuple[str, str | None]]:
-    """The columns of one JSON-lines object: each key, and each key of a nested object
-    (compare's `"y": {"sigmoid": ..}` is `y[sigmoid]`), as (key, inner key or None)."""
+    """The columns of one JSON-lines object, in the CSV's order: each key whose value is not an
+    object, then the keys of nested objects by inner key (compare's `{"x": .., "y": {"f": ..,
+    "g": ..}, "dydx": {..}}` is x, y[f], dydx[f], y[g], dydx[g]), as (key, inner key or None)."""
     if not isinstance(obj, dict):
         raise InputError(f"{where}, line {line}: expected a JSON object, as on the first line")
-    keys: list[tuple[str, str | None]] = []
-    for key, value in obj.items():
-        if isinstance(value, dict):
-            keys.extend((key, inner) for inner in value)
-        else:
-            keys.append((key, None))
+    keys: list[tuple[str, str | None]] = [
+        (k, None) for k, v in obj.items() if not isinstance(v, dict)
+    ]
+    nested = [k for k, v in obj.items() if isinstance(v, dict)]
+    inners = list(dict.fromkeys(inner for k in nested for inner in obj[k]))
+    keys += [(k, inner) for inner in inners for k in nested if inner in obj[k]]
     return keys
 
 

@@ -20,7 +20,7 @@ from actcli.tokens import is_number
 
 _NONFINITE_IN = {"NaN": math.nan, "Infinity": math.inf, "-Infinity": -math.inf}
 _INF_WORDS = re.compile(rb"(?i)inf")  # inf, Infinity: once each
-_ZERO_TOKENS = re.compile(rb"(?<![^\s,])[-+]?(?:0+\.?0*|\.0+)(?:[eE][-+]?[0-9]+)?(?![^\s,])")
+ZERO_TOKENS = re.compile(rb"(?<![^\s,])[-+]?(?:0+\.?0*|\.0+)(?:[eE][-+]?[0-9]+)?(?![^\s,])")
 # Two commas with only spaces between, or a line that starts with one; a comma that ends a
 # line is a separator before the newline, as in a hand-written "1, 2,".
 _EMPTY_FIELD = re.compile(rb"(?m)^[ \t]*,|,[ \t]*(?=,)")
@@ -46,7 +46,7 @@ def check_text(
     if infs and infs > len(_INF_WORDS.findall(data)):
         warn(f"{where}: numbers beyond float64's range are read as inf or -inf")
     zeros = x.size - np.count_nonzero(x)
-    if zeros and zeros > len(_ZERO_TOKENS.findall(data)):
+    if zeros and zeros > len(ZERO_TOKENS.findall(data)):
         warn(f"{where}: numbers nearer 0 than float64's smallest are read as 0")
 
 
@@ -66,7 +66,7 @@ def parse_args(tokens: Sequence[str]) -> np.ndarray:
             data = token.encode()
             if np.isinf(x[i]) and not _INF_WORDS.search(data):
                 warn(f"{_show(token)} (point {i + 1}) is beyond float64's range: read as {x[i]}")
-            elif x[i] == 0 and not _ZERO_TOKENS.fullmatch(data.strip()):
+            elif x[i] == 0 and not ZERO_TOKENS.fullmatch(data.strip()):
                 warn(f"{_show(token)} (point {i + 1}) is nearer 0 than float64's smallest: read as 0")
         return x
     for i, token in enumerate(tokens, 1):
@@ -104,7 +104,7 @@ def parse_json(text: str, source: str, column: str | None = None) -> np.ndarray:
 
     def read_float(token: str) -> float:  # json reads 1e-400 as 0.0, as it reads 0.0
         value = float(token)
-        if value == 0 and not _ZERO_TOKENS.fullmatch(token.encode()):
+        if value == 0 and not ZERO_TOKENS.fullmatch(token.encode()):
             underflows.append(token)
         return value
 

@@ -39,6 +39,7 @@ from actcli.io import columns
 from actcli.io.errors import InputError
 from actcli.io.errors import InputWarning as InputWarning  # where callers have found it
 from actcli.io.numbers import (
+    ZERO_TOKENS,
     check_text,
     column_numbers,
     decode,
@@ -318,15 +319,15 @@ def _text_blocks(
             text, rows = table.cut(data, lines)
             x = column_numbers(text, rows, table)
             check_text(text, x, where, 0)
-            data = text  # its numbers' text, for `tokens_of`
         else:
             x = plain_numbers(data)
             if x is None:
                 x = parse_numbers(decode(data, where), where, lines)
             check_text(data, x, where, lines, after)
             after = data.rstrip(b" \t")[-1:] or after
+            text = data
         lines += data.count(b"\n")
-        yield x, len(data), lambda data=data: tokens_of(data)
+        yield x, len(data), lambda text=text: tokens_of(text)  # the numbers' text, for ties
 
 
 class TextSource(Source):
@@ -362,6 +363,9 @@ class TextSource(Source):
         self.size = count
 
 
+_BOM = b"\xef\xbb\xbf"
+
+
 def _open_text(
     stream: IO[bytes],
     where: str,
@@ -374,6 +378,8 @@ def _open_text(
     stream: in memory if it fits in a block (or is JSON, which is read whole), else a
     TextSource, whose first block is read at once."""
     head = stream.read(TEXT_BLOCK)
+    if head.startswith(_BOM):  # a spreadsheet's UTF-8 byte-order mark is not text
+        head = head[len(_BOM) :] + stream.read(len(_BOM))
     start = head.lstrip()[:1]
     if start in (b"[", b"{"):
         first = head.lstrip().split(b"\n", 1)[0]
@@ -446,15 +452,14 @@ def _open_json_lines(
                 lines += data.count(b"\n")
                 continue
             body = re.sub(rb"\n\s*(?=\n|$)", b"", data.strip())  # blank lines
+            array = b"[" + body.replace(b"\n", b",") + b"]"
             try:
-                records = orjson.loads(b"[" + body.replace(b"\n", b",") + b"]")
+                records = orjson.loads(array)
             except orjson.JSONDecodeError:
-                for i, line in enumerate(data.split(b"\n"), lines + 1):
-                    try:
-                        line.strip() and orjson.loads(line)
-                    except orjson.JSONDecodeError as e:
-                        raise InputError(f"{where}, line {i}: not a JSON object ({e})") from None
-                raise AssertionError("unreachable") from None  # pragma: no cover
+                records = None
+            if records is None or _has_zero(records, key):
+                # json reads 1e400 as inf (orjson refuses it) and says where 1e-400 became 0
+                records = _json_records(array, data, lines, where)
             filled = [i for i, line in enumerate(data.split(b"\n"), lines + 1) if line.strip()]
             values = columns.record_values(records, key, where, filled)
             try:
@@ -474,6 +479,39 @@ def _open_json_lines(
         x = np.concatenate([p[0] for p in got]) if got else np.empty(0)
         return ArraySource(x, dtype, lambda: [t for p in got for t in p[2]()])
     return TextSource(list(itertools.islice(parts, 1)), parts, dtype, where, length, path)
+
+
+def _has_zero(records: list[Any], key: Any) -> bool:
+    outer, inner = key
+    try:
+        return any(v == 0 for v in (r[outer] if inner is None else r[outer][inner] for r in records))
+    except (KeyError, TypeError):
+        return True  # named with its line by columns.record_values
+
+
+def _json_records(array: bytes, data: bytes, lines: int, where: str) -> list[Any]:
+    """The objects of JSON lines read by the json module (numbers beyond float64 as inf, with
+    the warning an array gets; nearer 0 than its smallest, a warning), or the first bad line."""
+    underflows: list[str] = []
+
+    def read_float(token: str) -> float:
+        value = float(token)
+        if value == 0 and not ZERO_TOKENS.fullmatch(token.encode()):
+            underflows.append(token)
+        return value
+
+    try:
+        records = json.loads(array, parse_float=read_float)
+    except ValueError:
+        for i, line in enumerate(data.split(b"\n"), lines + 1):
+            try:
+                line.strip() and json.loads(line)
+            except ValueError as e:
+                raise InputError(f"{where}, line {i}: not a JSON object ({e})") from None
+        raise AssertionError("unreachable") from None  # pragma: no cover
+    if underflows:
+        warn(f"{where}: numbers nearer 0 than float64's smallest are read as 0")
+    return records
 
 
 def _line_tokens(data: bytes, key: Any, where: str, filled: list[int]) -> list[Any]:

@@ -17,6 +17,7 @@ from __future__ import annotations
 import io
 import math
 import re
+import warnings
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -47,8 +48,8 @@ WIDTH = 6.4  # inches, matplotlib's default
 
 
 def default_size(plan: Plan) -> tuple[float, float]:
-    """6.4 inches wide (matplotlib's default); 4.8 high for one panel, 2 more for each further
-    one, and room for the legend's, the shading's and the notes' rows."""
+    """6.4 inches wide (matplotlib's default); 2 high a panel, plus 1.6 and the rows of the
+    title, legend, shading and notes (5.6 for one panel with a title and a one-row legend)."""
     return WIDTH, round(3.6 + 2.0 * len(plan.panels) + _extra(plan, WIDTH), 2)
 
 
@@ -120,7 +121,8 @@ def save(
     mpl = _matplotlib()
     plan.warnings += [w for w in _crowding(plan) if w not in plan.warnings]
     buf = io.BytesIO()
-    with mpl.rc_context(_rc(suffix == ".html")):
+    with mpl.rc_context(_rc(suffix == ".html")), warnings.catch_warnings(record=True) as said:
+        warnings.simplefilter("always")
         fig = figure(plan, size, page=suffix == ".html")
         if suffix == ".html":
             from actcli.render.page import page
@@ -135,6 +137,11 @@ def save(
             data = buf.getvalue()
             if fmt == "svg":
                 data = _stable_ids(data.decode("utf-8")).encode("utf-8")
+    # matplotlib's own warnings (a glyph missing from its font) as one line each, said once
+    for w in said:
+        line = " ".join(str(w.message).split())
+        if line not in plan.warnings:
+            plan.warnings.append(line)
     try:
         f = path.open("wb")
     except OSError as e:

@@ -12,7 +12,7 @@ import re
 
 import numpy as np
 
-from actcli.io.writers import json_numbers
+from actcli.io.writers import number_strings
 from actcli.render.plan import Plan
 
 MAX_ROWS = 2001  # the table keeps every k-th sample beyond this, and says so
@@ -55,14 +55,14 @@ def _caption(plan: Plan) -> str:
 
 def _table(plan: Plan) -> str:
     """x and every series at each sample (every k-th beyond MAX_ROWS), the numbers exactly
-    as computed (shortest round-trip text; NaN and ±Infinity as in actcli's JSON)."""
+    as computed (shortest round-trip text; nan, inf and -inf as in actcli's CSV)."""
     n = len(plan.x)
     step = max(1, -(-n // MAX_ROWS))
     rows = np.arange(0, n, step)
     if rows[-1] != n - 1:
         rows = np.append(rows, n - 1)  # the range's end is always there
     head = "".join(f"<th>{html.escape(h, quote=False)}</th>" for h in [plan.x_name or "x", *(s.label for s in plan.series)])
-    columns = [json_numbers(plan.x[rows])] + [json_numbers(s.values[rows]) for s in plan.series]
+    columns = [number_strings(plan.x[rows])] + [number_strings(s.values[rows]) for s in plan.series]
     body = "\n".join("<tr>" + "".join(f"<td>{v}</td>" for v in cells) + "</tr>" for cells in zip(*columns, strict=True))
     note = f"one sample in {step} of the {n}" if step > 1 else f"all {n} samples"
     return (
