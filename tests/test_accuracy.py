@@ -314,3 +314,43 @@ def test_reduction_modulo_pi_of_huge_doubles() -> None:
             v = (mp.mpf(h[i]) + mp.mpf(low[i])) * mp.mpf(2) ** int(shift[i])
             r = v - mp.nint(v / mp.pi) * mp.pi
             assert abs(mp.mpf(rh[i]) + mp.mpf(rl[i]) - r) <= abs(r) * mp.mpf(10) ** -27, (h[i], shift[i])
+
+
+# --- numerics' building blocks, found unpinned by mutation testing (tests/MUTANTS.md) ---------
+
+
+def test_logistic_forms_never_pass_their_true_maximum():
+    """σ' <= 1/4 and sech² <= 1: next to 0 the closed forms round above them ~1 time in 3."""
+    from actcli.core import numerics
+
+    z = np.concatenate([np.arange(-4096, 4096) * 2.0**-40, np.arange(-4096, 4096) * 2.0**-20])
+    assert numerics.dsigmoid(z).max() == 0.25
+    assert numerics.dsigmoid_dd(z, np.full_like(z, 1e-30)).max() == 0.25
+    assert numerics.sech2(z).max() == 1.0
+
+
+def test_mul_scales_and_saturates_without_warnings():
+    from actcli.core.numerics import mul
+
+    big = np.finfo(np.float64).max
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        assert mul(np.array([3.0, -2.0, 0.0]), 0.5).tolist() == [1.5, -1.0, 0.0]
+        assert mul(np.array([3.0, -2.0]), -1.0).tolist() == [-3.0, 2.0]
+        got = mul(np.array([big / 2, -big / 2, big, 1.0, np.inf]), 2.0)
+        assert got.tolist() == [big, -big, np.inf, 2.0, np.inf]
+        assert mul(np.array([big / 4, 1e308]), -4.0).tolist() == [-big, -np.inf]
+
+
+@pytest.mark.parametrize("th, tl", [(0.0, 0.0), (0.3, 1e-17), (1.37, 1e-9), (2.9, -1e-9), (7.5, 0.0), (27.5, 0.0)])
+def test_erfcx_against_mpmath(th, tl):
+    """erfcx(th + tl) = e^(t²)·erfc(t), to about 1 ULP (its only caller keeps the magnitude)."""
+    import mpmath
+
+    from actcli.core.numerics import erfcx
+
+    with mpmath.workdps(40):
+        t = mpmath.mpf(th) + mpmath.mpf(tl)
+        want = float(mpmath.exp(t * t) * mpmath.erfc(t))
+    got = erfcx(np.array([th]), np.array([tl]))[0]
+    assert abs(got - want) <= 2 * np.spacing(want), (got, want)
