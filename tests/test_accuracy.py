@@ -354,3 +354,32 @@ def test_erfcx_against_mpmath(th, tl):
         want = float(mpmath.exp(t * t) * mpmath.erfc(t))
     got = erfcx(np.array([th]), np.array([tl]))[0]
     assert abs(got - want) <= 2 * np.spacing(want), (got, want)
+
+
+def test_logistic_of_a_double_double_argument_against_mpmath():
+    """σ(zh + zl) and σ'(zh + zl) carry zl to first order; zl = 1e-9 makes that order visible."""
+    import mpmath
+
+    from actcli.core.numerics import dsigmoid_dd, sigmoid_dd
+
+    zh = np.array([-3.0, -0.5, 0.0, 0.5, 0.9, 3.0])
+    zl = np.full_like(zh, 1e-9)
+    with mpmath.workdps(40):
+        s = [1 / (1 + mpmath.exp(-(mpmath.mpf(h) + mpmath.mpf(lo)))) for h, lo in zip(zh, zl, strict=True)]
+        want = np.array([float(v) for v in s])
+        want_d = np.array([float(v * (1 - v)) for v in s])
+    np.testing.assert_allclose(sigmoid_dd(zh, zl), want, rtol=4e-16, atol=0)
+    np.testing.assert_allclose(dsigmoid_dd(zh, zl), want_d, rtol=8e-16, atol=0)
+
+
+def test_sum_k_is_exact_to_the_double_double():
+    from fractions import Fraction
+
+    from actcli.core.numerics import sum_k
+
+    cases = [[1e16, 1.0, -1e16, 1e-16, 3e-33], [0.1, 0.2, 0.3, -0.6, 1e-20, 7e-37], [1.0, 1e-30, -1.0, 5e-50, 2.0],
+             [-11.073730471651931, 1.9958453284708085e-15, 2.355056117302252e-29, 759519522478379.1, 25438811651761.727]]
+    for terms in cases:
+        hi, lo = sum_k([np.array([t]) for t in terms])
+        exact = sum(Fraction(t) for t in terms)
+        assert hi[0] == float(exact) and lo[0] == float(exact - Fraction(hi[0])), terms
