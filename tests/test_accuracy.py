@@ -383,3 +383,16 @@ def test_sum_k_is_exact_to_the_double_double():
         hi, lo = sum_k([np.array([t]) for t in terms])
         exact = sum(Fraction(t) for t in terms)
         assert hi[0] == float(exact) and lo[0] == float(exact - Fraction(hi[0])), terms
+
+
+@pytest.mark.parametrize("near_one", [False, True])
+def test_sin2_against_mpmath(near_one):
+    """sin²(h) for m = rint(h/π) (or h/(π/2)) even and odd, away from the zeros mπ."""
+    import mpmath
+
+    from actcli.core.numerics import sin2
+
+    h = np.array([0.3, 1.2, 2.0, 2.9, 3.5, 4.4, 5.0, 7.7, 100.0, -2.0, -5.0])
+    with mpmath.workdps(40):
+        want = np.array([float(mpmath.sin(mpmath.mpf(v)) ** 2) for v in h])
+    np.testing.assert_allclose(sin2(h, near_one=near_one), want, rtol=8e-16, atol=0)
