@@ -323,7 +323,7 @@ def test_logistic_forms_never_pass_their_true_maximum():
     """σ' <= 1/4 and sech² <= 1: next to 0 the closed forms round above them ~1 time in 3."""
     from actcli.core import numerics
 
-    z = np.concatenate([np.arange(-4096, 4096) * 2.0**-40, np.arange(-4096, 4096) * 2.0**-20])
+    z = np.arange(-(2**20), 2**20) * 2.0**-40  # |z| up to 1e-6: e/(1 + e)² > 1/4 at 9598 of them
     assert numerics.dsigmoid(z).max() == 0.25
     assert numerics.dsigmoid_dd(z, np.full_like(z, 1e-30)).max() == 0.25
     assert numerics.sech2(z).max() == 1.0
