@@ -146,7 +146,8 @@ def test_output_file_by_extension(tmp_path, ext):
     assert ok("eval", "relu", "-o", str(out), "-2", "3") == ""
     if ext == "npy":
         arr = np.load(out)
-        assert arr.tolist() == [[-2.0, 0.0], [3.0, 3.0]]
+        assert arr.dtype.names == ("x", "y") and arr.shape == (2,)
+        assert arr.tolist() == [(-2.0, 0.0), (3.0, 3.0)]
         return
     text = out.read_text()
     expected = {

@@ -82,7 +82,7 @@ def test_save_txt_and_html_write_the_file_not_stdout(tmp_path):
     want = chart([actcli.get("relu")], width=40, height=12)
     assert txt.read_text() == want.plain() + "\n"
     assert ok("plot", "relu", "--save", str(html)) == ""
-    assert html.read_text().startswith("<!DOCTYPE html>")
+    assert html.read_text().startswith("<!DOCTYPE html>") and "<svg" in html.read_text()
 
 
 def test_a_failed_save_exits_1(tmp_path):
@@ -126,7 +126,7 @@ def test_expressions_and_dialects_plot():
         (["plot", "relu", "--ylim", "1", "0"], ["y limits", "lo < hi"]),
         (["plot", "relu", "--threshold", "0"], ["threshold", "> 0"]),
         (["plot", "relu", "--deriv", "--only-deriv"], ["--deriv", "--only-deriv", "not both"]),
-        (["plot", "relu", "--save", "c.png"], ["c.png", ".txt or .html"]),
+        (["plot", "relu", "--save", "c.jpg"], ["c.jpg", ".txt, .svg, .png, .pdf or .html"]),
         (["plot", "relu", "--order", "3"], ["--order", "3"]),
         (["plot", "__import__('os')"], ["unknown function", "__import__"]),
         (["plot"], ["missing argument 'FUNC...'"]),
@@ -193,7 +193,7 @@ def test_compare_plot_saves_like_plot(tmp_path):
     assert txt.read_text() == chart(
         [actcli.get("relu"), actcli.get("gelu")], orders=(0, 1), width=50, height=14
     ).plain() + "\n"
-    assert "c.png" in fails("compare", "relu", "gelu", "--plot", "--save", str(tmp_path / "c.png"))
+    assert "c.jpg" in fails("compare", "relu", "gelu", "--plot", "--save", str(tmp_path / "c.jpg"))
 
 
 def test_flow_plot_is_sized_and_saved(tmp_path):

@@ -58,7 +58,7 @@ def test_bash_completes_function_names() -> None:
 def test_bash_completes_subcommands_and_options() -> None:
     assert {"eval", "grad", "compare", "table", "info"} <= set(_bash_complete(["actcli", ""]))
     assert "--dtype" in _bash_complete(["actcli", "grad", "--dt"])
-    assert set(_bash_complete(["actcli", "grad", "relu", "--dtype", ""])) == {"float32", "float64"}
+    assert set(_bash_complete(["actcli", "grad", "relu", "--dtype", ""])) == {"float16", "bfloat16", "float32", "float64"}
 
 
 def test_bash_completes_parameters_after_a_colon() -> None:

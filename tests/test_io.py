@@ -82,7 +82,7 @@ def test_read_file_kinds(tmp_path):
     (tmp_path / "a.txt").write_text("1 2\n3\n")
     (tmp_path / "a.csv").write_text("1,2,3\n")
     (tmp_path / "a.json").write_text('[1, 2, "NaN"]')
-    np.save(tmp_path / "a.npy", np.array([[1, 2], [3, 4]], dtype=np.float32))
+    np.save(tmp_path / "a.npy", np.array([[1, 2, 3, 4]], dtype=np.float32))  # one long axis
     assert sources.read_file(tmp_path / "a.txt").tolist() == [1, 2, 3]
     assert sources.read_file(tmp_path / "a.csv").tolist() == [1, 2, 3]
     assert sources.read_file(tmp_path / "a.json")[:2].tolist() == [1, 2]
@@ -334,7 +334,7 @@ def test_stream_npy_of_no_points_is_an_empty_array(tmp_path, size):
     with open(tmp_path / "empty.npy", "wb") as f:
         writers.stream_npy(stream.Stream.of_points(p), f, size)
     got = np.load(tmp_path / "empty.npy")
-    assert got.shape == (0, 2) and got.dtype == np.float64
+    assert got.shape == (0,) and got.dtype.names == ("x", "y") and got.dtype["y"] == np.float64
 
 
 def test_jsonable_and_dumps_write_strict_json_and_keep_unicode():

@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 
 import actcli
-from actcli.io import sources, stream, writers
+from actcli.io import numbers, sources, stream, writers
 
 
 @pytest.fixture
@@ -20,7 +20,7 @@ def small_blocks(monkeypatch):
     monkeypatch.setattr(sources, "BLOCK", 1000)
     monkeypatch.setattr(sources, "TEXT_BLOCK", 4096)
     monkeypatch.setattr(writers, "FAST_MIN", 16)
-    monkeypatch.setattr(sources, "FAST_TEXT", 16)
+    monkeypatch.setattr(numbers, "FAST_TEXT", 16)
     monkeypatch.setattr(writers, "ENCODE_ROWS", 300)
     monkeypatch.setattr(writers, "_RUN", 64)
     monkeypatch.setattr(writers, "CHUNK", 37)  # text rows per write: cross many
@@ -83,30 +83,61 @@ def test_range_source_blocks(small_blocks):
 # --- .npy in blocks --------------------------------------------------------------------------
 
 
+_RECORDS = np.dtype([("x", "<f8"), ("y[sigmoid]", "<f4"), ("dydx", ">i2")])
+
+
 @pytest.mark.parametrize(
-    "arr",
+    "arr, column, want",
     [
-        np.arange(2500, dtype=np.float64) - 1000.5,
-        np.arange(2500, dtype=np.int16).reshape(50, 50),
-        np.linspace(-1, 1, 2500).astype(">f4").reshape(5, 10, 50),
-        (np.arange(2500) % 3 == 0),
-        np.asfortranarray(np.arange(2500.0).reshape(50, 50)),  # read whole: C order matters
-        np.array(2.5),
+        (np.arange(2500, dtype=np.float64) - 1000.5, None, lambda a: a),
+        (np.arange(2500, dtype=np.int16).reshape(50, 50), "3", lambda a: a[:, 2]),
+        (np.linspace(-1, 1, 2500).astype(">f4").reshape(2500, 1), None, lambda a: a[:, 0]),
+        (np.linspace(-1, 1, 2500).astype(">f4").reshape(1, 1, 2500), None, lambda a: a[0, 0]),
+        ((np.arange(2500) % 3 == 0), None, lambda a: a),
+        (np.asfortranarray(np.arange(2500.0).reshape(50, 50)), "50", lambda a: a[:, 49]),
+        (np.asfortranarray(np.arange(2500.0).reshape(50, 50)), "1", lambda a: a[:, 0]),
+        (np.arange(7500.0).reshape(2500, 3).view(np.float64), "2", lambda a: a[:, 1]),
+        (np.array(2.5), None, lambda a: a.reshape(-1)),
+        (np.arange(2500).astype(np.float64).astype(_RECORDS), None, lambda a: a["x"]),
+        (np.arange(2500).astype(np.float64).astype(_RECORDS), "y[sigmoid]", lambda a: a["y[sigmoid]"]),
+        (np.arange(2500).astype(np.float64).astype(_RECORDS), "3", lambda a: a["dydx"]),
     ],
-    ids=["f8", "i2", "big-endian f4", "bool", "fortran", "0-d"],
+    ids=["f8", "i2 column 3", "column vector", "row 1x1xN", "bool", "fortran 50", "fortran 1",
+         "2-D f8", "0-d", "records x", "records named", "records numbered"],
 )
 @pytest.mark.parametrize("dtype", ["float64", "float32"])
-def test_npy_source_is_np_load(tmp_path, small_blocks, arr, dtype):
+def test_npy_source_is_np_load(tmp_path, small_blocks, arr, column, want, dtype):
     path = tmp_path / "x.npy"
     np.save(path, arr)
-    src = sources.open_file(path, dtype)
+    src = sources.open_file(path, dtype, column)
     blocks = [b.copy() for b in src.blocks()]
     assert all(b.size <= sources.BLOCK for b in blocks)
     with np.errstate(over="ignore"):
-        want = np.load(path).astype(np.float64).reshape(-1).astype(dtype)
+        want = want(np.load(path)).astype(np.float64).reshape(-1).astype(dtype)
     got = np.concatenate(blocks)
     assert got.dtype == want.dtype and got.tobytes() == want.tobytes()
-    assert src.size == arr.size
+    assert src.size == want.size
+
+
+@pytest.mark.parametrize(
+    "arr, column, message, code",
+    [
+        (np.zeros((3, 4)), None, r"2-D array \(3 x 4\) of unnamed columns.*--column N \(1 to 4\)", 1),
+        (np.zeros((3, 4)), "5", r"--column 5: .* 4 unnamed columns; give a number from 1 to 4", 2),
+        (np.zeros((3, 4)), "y", r"--column y: .* 4 unnamed columns", 2),
+        (np.zeros((2, 3, 4)), "1", r"3-D array \(2, 3, 4\); give a 1-D array", 1),
+        (np.zeros(4), "1", r"--column 1: .* is a list of numbers, not a table", 2),
+        (np.zeros(3, dtype=[("a", "f8"), ("b", "f8")]), None, r"no x column; --column picks one of: a, b", 1),
+        (np.zeros(3, dtype=[("x", "f8")]), "z", r"--column z: .* no such column; its columns are x", 2),
+        (np.zeros(3, dtype=[("x", "f8"), ("s", "U2")]), None, r"field 's' holds", 1),
+    ],
+)
+def test_npy_layouts_refused_in_one_line(tmp_path, arr, column, message, code):
+    np.save(tmp_path / "x.npy", arr)
+    with pytest.raises(sources.InputError, match=message) as e:
+        sources.open_file(tmp_path / "x.npy", "float64", column)
+    assert "\n" not in str(e.value)
+    assert e.value.exit_code == code
 
 
 def test_npy_source_refuses_bad_files(tmp_path):
@@ -168,15 +199,15 @@ def test_plain_numbers_read_by_orjson_as_float_reads_them():
     toks = _tokens(20_000, seed=3)
     toks = [t for t in toks if t.lower().lstrip("+-") not in ("infinity", "nan")]
     data = ("\n".join(toks) + "\n").encode()
-    fast = sources._plain_numbers(data)
+    fast = numbers.plain_numbers(data)
     assert fast is None  # '+3', '.5', '1e400' are not JSON: numpy reads the block
     plain = [t for t in toks if JSON_NUMBER.fullmatch(t) and math.isfinite(float(t))]
     assert len(plain) > 15_000 and "-0" in plain
     data = ("\n".join(plain) + "\n").encode()
-    assert sources._plain_numbers(data) is None  # the integer -0, which JSON reads as 0
+    assert numbers.plain_numbers(data) is None  # the integer -0, which JSON reads as 0
     plain = [t for t in plain if t != "-0"]
     data = ("\n".join(plain) + "\n").encode()
-    fast = sources._plain_numbers(data)
+    fast = numbers.plain_numbers(data)
     assert fast is not None
     assert fast.tobytes() == np.array(plain, dtype=np.float64).tobytes()
 
@@ -285,7 +316,7 @@ def test_one_block_or_three_give_the_same_bytes(monkeypatch, fmt):
     x = np.linspace(-3, 3, 3000)
     job, _ = _points("grad", x)
     monkeypatch.setattr(writers, "FAST_MIN", 16)
-    monkeypatch.setattr(sources, "FAST_TEXT", 16)
+    monkeypatch.setattr(numbers, "FAST_TEXT", 16)
     one = stream.Stream.of(job, sources.RangeSource(-3, 3, 3000, "float64"))
     one_bytes = b"".join(writers.STREAM_WRITERS[fmt](one))
     monkeypatch.setattr(sources, "BLOCK", 1000)
@@ -351,7 +382,7 @@ def test_an_empty_field_is_told_apart_at_a_block_boundary(chunks, empty):
         with pytest.raises(sources.InputError, match="an empty field"):
             list(blocks)
     else:
-        assert np.concatenate([x for x, _ in blocks]).size == len(b"".join(chunks).replace(b",", b" ").split())
+        assert np.concatenate([x for x, *_ in blocks]).size == len(b"".join(chunks).replace(b",", b" ").split())
 
 
 @pytest.mark.parametrize("fmt", list(REFERENCE))

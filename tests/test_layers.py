@@ -19,13 +19,16 @@ PKG = Path(actcli.__file__).parent
 LAYERS = {"core": 0, "io": 1, "render": 2, "cli": 3}  # a module may import its own layer or lower
 # Third-party packages each layer may not import, even lazily.
 FORBIDDEN = {
-    "core": {"typer", "click", "rich", "plotext", "matplotlib", "textual"},
-    "io": {"typer", "click", "rich", "plotext", "matplotlib", "textual"},
-    "render": {"typer", "click", "textual"},
-    "cli": {"textual"},
+    "core": {"typer", "click", "rich", "plotext", "matplotlib", "textual", "ml_dtypes"},
+    "io": {"typer", "click", "rich", "plotext", "matplotlib", "textual", "ml_dtypes"},
+    "render": {"typer", "click", "textual", "matplotlib", "ml_dtypes"},
+    "cli": {"textual", "matplotlib", "ml_dtypes"},
 }
-# The rooms allowed a package their layer forbids: Textual is for `actcli explore` only.
-ALLOWED = {"actcli.render.explorer": {"textual"}}
+# The rooms allowed a package their layer forbids: Textual is for `actcli explore` only,
+# matplotlib for the figures only.
+ALLOWED = {"actcli.render.explorer": {"textual"}, "actcli.render.figures": {"matplotlib"}}
+# ml_dtypes (bfloat16) is imported in one room, by the function that is asked for bfloat16.
+ALLOWED["actcli.core.formats"] = {"ml_dtypes"}
 MAX_LINES = 700
 LONG_BY_DESIGN = {"actcli.core.catalog", "actcli.core._taylor", "actcli._index"}  # declarations, tables
 LOADERS = {"_lazy", "submodule", "import_module"}

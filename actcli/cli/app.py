@@ -346,18 +346,41 @@ Input = Annotated[
         "-i",
         metavar="FILE",
         help="Read points from FILE: .txt/.csv (numbers separated by spaces, commas, newlines), "
-        ".json (an array), .npy; '-' is standard input.",
+        ".json (an array), .npy, or actcli's own TSV, CSV, JSON, JSONL and .npy output (its x "
+        "column); '-' is standard input.",
+        show_default=False,
+    ),
+]
+Column = Annotated[
+    str | None,
+    typer.Option(
+        "--column",
+        "-c",
+        metavar="NAME|N",
+        help="The column of a table given as input (actcli's own output, a CSV with a header, "
+        "TSV, a 2-D .npy) that holds the points: a name such as y or dydx[tanh], or a number "
+        "from 1. Default: x, the first.",
         show_default=False,
     ),
 ]
 
 
 class Precision(str, Enum):  # an Enum, not a Literal: every typer in the pinned range reads it
+    float16 = "float16"
+    bfloat16 = "bfloat16"
     float32 = "float32"
     float64 = "float64"
 
 
-DType = Annotated[Precision, typer.Option("--dtype", help="Precision of x and results.")]
+DType = Annotated[
+    Precision,
+    typer.Option(
+        "--dtype",
+        help="Precision of x and results: x is rounded once to it, results are computed in "
+        "float64 and rounded once (bfloat16 needs ml_dtypes; a .npy of it is refused: numpy "
+        "alone cannot read it).",
+    ),
+]
 def _dash_is_stdout(value: Path | None) -> Path | None:
     return None if value is not None and str(value) == "-" else value
 
@@ -431,8 +454,29 @@ ChartSave = Annotated[
     typer.Option(
         "--save",
         metavar="FILE",
-        help="Write the chart to FILE instead of stdout: .txt (plain text) or .html "
-        "(a page in colour).",
+        help="Write the chart to FILE instead of stdout: .txt (the terminal chart, plain text), "
+        "or a figure drawn with matplotlib: .svg, .png, .pdf, or .html (one page that works "
+        "offline: the figure, light or dark, and the numbers behind it).",
+        show_default=False,
+    ),
+]
+FigSize = Annotated[
+    tuple[float, float] | None,
+    typer.Option(
+        "--figsize",
+        metavar="W H",
+        help="A saved figure's width and height in inches, as matplotlib's figsize (2.54 cm "
+        "each; default 6.4 wide, 4.8 high for one panel and 2 more for each derivative's).",
+        show_default=False,
+    ),
+]
+Dpi = Annotated[
+    float | None,
+    typer.Option(
+        "--dpi",
+        metavar="N",
+        help="A saved .png's resolution in dots per inch (default 200); SVG, PDF and HTML are "
+        "vector and refuse it.",
         show_default=False,
     ),
 ]
@@ -568,10 +612,16 @@ def points_in(
 
 
 def open_source(
-    tokens: list[str] | None, span: Any, num: int, path: Path | None, dtype: Precision
+    tokens: list[str] | None,
+    span: Any,
+    num: int,
+    path: Path | None,
+    dtype: Precision,
+    column: str | None = None,
 ) -> "sources.Source":
     return sources.open_points(
-        tokens or [], span=span, num=num, path=path, stdin=sys.stdin, dtype=dtype.value
+        tokens or [], span=span, num=num, path=path, stdin=sys.stdin, dtype=dtype.value,
+        column=column,
     )
 
 

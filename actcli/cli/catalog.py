@@ -38,6 +38,38 @@ from actcli.cli.app import (
 )
 
 TableOutput = output_option("json", "jsonl", "csv", "tsv")
+HalfDType = Annotated[
+    Precision | None,
+    typer.Option(
+        "--dtype",
+        help="Add where f saturates in float16 or bfloat16, computed at every value of the "
+        "format: from which x f rounds to its limits, from which x f' is exactly 0, the last "
+        "x whose f is finite.",
+        show_default=False,
+    ),
+]
+SATURATION_TABLE = (
+    ("label", "function"),
+    ("f_saturates_below", "f = f(-inf)\nfor x <="),
+    ("f_saturates_above", "f = f(inf)\nfor x >="),
+    ("grad_zero_below", "f' = 0\nfor x <="),
+    ("grad_zero_above", "f' = 0\nfor x >="),
+    ("f_finite_below", "f finite\nfrom x ="),
+    ("f_finite_above", "f finite\nto x ="),
+)
+
+
+def _half(dtype: Precision | None) -> Any:
+    """The 16-bit dtype asked for, or None; float32 and float64 are refused (exit 2)."""
+    if dtype is None:
+        return None
+    if dtype.value not in ("float16", "bfloat16"):
+        raise sources.InputError(
+            f"--dtype {dtype.value}: saturation is computed at every value of the format, "
+            "which float16 and bfloat16 allow (float32 has 4 billion); use one of them",
+            EXIT_USAGE,
+        )
+    return sources.resolve_dtype(dtype.value)
 DialectsOutput = output_option("json", "csv", "tsv")
 
 TABLE_COLUMNS = (
@@ -65,7 +97,7 @@ CHECK_HEADERS = {
     epilog=examples(
         "actcli table sigmoid tanh relu leaky_relu linear",
         "actcli table --verify",
-        "actcli table --json | jq '.[] | select(.zero_centered) | .name'",
+        "actcli table sigmoid tanh gelu --dtype float16",
     ),
 )
 def table_(
@@ -84,12 +116,14 @@ def table_(
     table: AsTable = False,
     output: TableOutput = None,
     dialect: Dialect = None,
+    dtype: HalfDType = None,
     no_color: NoColor = False,
 ) -> None:
     """The summary table: range, derivative, zero-centring, vanishing gradient, dying units.
 
     The cells are what the registry declares; an expression declares nothing, so it has no
-    row here: 'actcli info EXPR' measures its properties instead.
+    row here: 'actcli info EXPR' measures its properties instead. With --dtype float16 or
+    bfloat16, where each function saturates in that format instead (computed).
     """
     fmt = choose_format({"json": json_, "jsonl": jsonl, "csv": csv, "tsv": tsv, "table": table}, output)
     specs = funcs or actcli.names()
@@ -103,6 +137,28 @@ def table_(
         )
     rows = [records.function_record(a) for a in acts]
     labels = [a.label for a in acts]
+    half = _half(dtype)
+    if half is not None and verify:
+        raise sources.InputError("--verify and --dtype are two tables; ask for one", EXIT_USAGE)
+    if half is not None:
+        for row, act in zip(rows, acts, strict=True):
+            row["saturation"] = records.saturation_record(act, half)
+        shown = [
+            {"label": lab, "name": lab, **records.saturation_cells(r["saturation"])}
+            for r, lab in zip(rows, labels, strict=True)
+        ]
+        if fmt == "table":
+            from actcli.render import tables
+
+            title = f"where each function saturates in {half.name} (computed at every value)"
+            with stdout_guard():
+                tables.records_table(shown, SATURATION_TABLE, no_color, title=title)
+        elif fmt in ("json", "jsonl"):
+            emit(records.RECORD_WRITERS[fmt](rows), output)
+        else:
+            header = ["name", *(k for k, _ in SATURATION_TABLE[1:])]
+            emit(records.RECORD_WRITERS[fmt](shown, header), output)
+        return
     if not verify:
         shown = [{**r, "label": lab} for r, lab in zip(rows, labels, strict=True)]
         keys = [k for k, _ in TABLE_COLUMNS]
@@ -224,7 +280,7 @@ def list_(
     epilog=examples(
         "actcli info leaky_relu",
         "actcli info 'x*tanh(softplus(x))'",
-        "actcli info --expressions",
+        "actcli info sigmoid --dtype bfloat16",
     ),
 )
 def info(
@@ -243,6 +299,7 @@ def info(
     tsv: AsTsv = False,
     table: AsTable = False,
     dialect: Dialect = None,
+    dtype: HalfDType = None,
     no_color: NoColor = False,
     expressions: Annotated[
         bool,
@@ -265,7 +322,8 @@ def info(
         given = [
             flag
             for flag, on in (("FUNC", func is not None), ("--json", json_), ("--tsv", tsv),
-                             ("--table", table), ("--dialect", dialect is not None))
+                             ("--table", table), ("--dialect", dialect is not None),
+                             ("--dtype", dtype is not None))
             if on
         ]
         if given:
@@ -288,9 +346,11 @@ def info(
     from actcli.core.analysis import max_slope_where, probe
     from actcli.render import tables
 
+    half = _half(dtype)
     p = probe(act)
+    saturation = None if half is None else records.saturation_record(act, half)
     if is_expression(act):
-        _expression_info(act, p, fmt, no_color)
+        _expression_info(act, p, fmt, no_color, saturation)
         return
     record = records.function_record(act)
     if dialect is not None:
@@ -302,6 +362,8 @@ def info(
     record["max_slope"] = p.max_slope
     record["max_slope_where"] = max_slope_where(act, p)
     record["dialect_differences"] = records.dialect_differences(act)
+    if saturation is not None:
+        record["saturation"] = saturation
     if fmt == "table":
         caption = f"as {dialect.value} defines it" if dialect is not None else None
         with stdout_guard():
@@ -309,8 +371,9 @@ def info(
     elif fmt == "json":
         emit(records.record_json(record), None)
     else:
-        skip = ("param_info", "dialect_differences")
+        skip = ("param_info", "dialect_differences", "saturation")
         lines = [f"{k}\t{records.cell(v)}\n" for k, v in record.items() if k not in skip]
+        lines += _saturation_lines(saturation)
         lines += [
             f"dialect:{d['dialect']}\t"
             + "; ".join(records.cell(t) for t in [d["api"] or records.MISSING, *d["differences"]])
@@ -320,11 +383,23 @@ def info(
         emit(lines, None)
 
 
-def _expression_info(expr: Any, p: Any, fmt: str, no_color: bool) -> None:
+def _saturation_lines(saturation: dict[str, Any] | None) -> list[str]:
+    """info's TSV lines of the saturation facts: `f_saturates:float16<TAB>text`, ..."""
+    if saturation is None:
+        return []
+    cells = records.saturation_cells(saturation)
+    return [f"{k}:{saturation['dtype']}\t{cells[k]}\n" for k in records.SATURATION_KEYS[1:]]
+
+
+def _expression_info(
+    expr: Any, p: Any, fmt: str, no_color: bool, saturation: dict[str, Any] | None = None
+) -> None:
     """`info EXPR`: the parsed expression and what `probe` measures (see io's docstring)."""
     from actcli.render import tables
 
     record = records.expression_record(expr, p)
+    if saturation is not None:
+        record["saturation"] = saturation
     if fmt == "table":
         caption = "measured on x in [-100, 100], and out to |x| = 1e300"
         with stdout_guard():
@@ -337,7 +412,8 @@ def _expression_info(expr: Any, p: Any, fmt: str, no_color: bool) -> None:
     elif fmt == "json":
         emit(records.record_json(record), None)
     else:
-        emit([f"{k}\t{records.cell(v)}\n" for k, v in record.items()], None)
+        lines = [f"{k}\t{records.cell(v)}\n" for k, v in record.items() if k != "saturation"]
+        emit(lines + _saturation_lines(saturation), None)
 
 
 # --- dialects --------------------------------------------------------------------------------

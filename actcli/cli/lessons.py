@@ -19,6 +19,8 @@ from actcli.cli.app import (
     ChartSave,
     Depth,
     Dialect,
+    Dpi,
+    FigSize,
     FuncList,
     Init,
     NetWidth,
@@ -138,6 +140,8 @@ def flow_(
     ] = None,
     chart_height: ChartHeight = None,
     save: ChartSave = None,
+    figsize: FigSize = None,
+    dpi: Dpi = None,
     json_: AsJson = False,
     csv: AsCsv = False,
     tsv: AsTsv = False,
@@ -158,20 +162,25 @@ def flow_(
     flags = {"json": json_, "csv": csv, "tsv": tsv, "table": table}
     if plot:
         no_formats(flags, output, "--plot draws a chart")
-    elif chart_width is not None or chart_height is not None or save is not None:
+    elif any(v is not None for v in (chart_width, chart_height, save, figsize, dpi)):
         raise sources.InputError(
-            "--chart-width, --height and --save are for a chart: add --plot", EXIT_USAGE
+            "--chart-width, --height, --save, --figsize and --dpi are for a chart: add --plot",
+            EXIT_USAGE,
         )
     fmt = "chart" if plot else choose_format(flags, output)
     acts = _network_acts(funcs, dialect)
     result = flow(acts, depth=depth, width=width, batch=batch, seed=seed, init=init)
     labels = [a.label for a in acts]
     if fmt == "chart":
-        from actcli.cli.charts import show
+        from actcli.cli.charts import is_figure, save_figure, show
         from actcli.render import tables
 
-        color = tables.use_color(no_color)
-        show(ctx, tables.flow_chart(result, labels, chart_width, chart_height, color), save)
+        sized = chart_width is not None or chart_height is not None
+        if is_figure(save, figsize, dpi, sized, "--chart-width and --height"):
+            save_figure(ctx, tables.flow_plan(result, labels), save, figsize, dpi)  # type: ignore[arg-type]
+        else:
+            color = tables.use_color(no_color)
+            show(ctx, tables.flow_chart(result, labels, chart_width, chart_height, color), save)
     elif fmt == "json":
         emit(records.record_json(result.to_dict()), output)
     elif fmt == "table":

@@ -22,8 +22,11 @@ from actcli.cli.app import (
     ChartHeight,
     ChartSave,
     ChartWidth,
+    Column,
     Dialect,
+    Dpi,
     DType,
+    FigSize,
     Force,
     Func,
     Input,
@@ -128,6 +131,12 @@ def _write_points(
     """eval, grad and compare: the results, written block by block as the points are read
     (the terminal table computes only the rows it shows); a file too big for its disk is
     refused first, unless `force`."""
+    if fmt == "npy" and source.dtype.name == "bfloat16":
+        raise sources.InputError(
+            "a .npy file of bfloat16 is one numpy alone cannot read back; write .json, .jsonl, "
+            ".csv or .tsv, or --dtype float32 (it holds every bfloat16 value exactly)",
+            EXIT_USAGE,
+        )
     if fmt == "table":
         from actcli.render import tables
 
@@ -165,6 +174,7 @@ def eval_(
     span: Span = None,
     num: Num = 101,
     input_: Input = None,
+    column: Column = None,
     dtype: DType = Precision.float64,
     json_: AsJson = False,
     jsonl: AsJsonl = False,
@@ -183,7 +193,7 @@ def eval_(
     )
     act = get_function(func, dialect)
     job = stream.Job("eval", ((act, act.label),), (0,), threads=threads)
-    _write_points(job, open_source(x, span, num, input_, dtype), fmt, output, no_color, force)
+    _write_points(job, open_source(x, span, num, input_, dtype, column), fmt, output, no_color, force)
 
 
 class KinkRule(str, Enum):
@@ -219,6 +229,7 @@ def grad(
     span: Span = None,
     num: Num = 101,
     input_: Input = None,
+    column: Column = None,
     dtype: DType = Precision.float64,
     json_: AsJson = False,
     jsonl: AsJsonl = False,
@@ -255,7 +266,7 @@ def grad(
     job = stream.Job(
         "grad", ((act, act.label),), (order,), order=order, threads=threads, kink_math=intervals
     )
-    _write_points(job, open_source(x, span, num, input_, dtype), fmt, output, no_color, force)
+    _write_points(job, open_source(x, span, num, input_, dtype, column), fmt, output, no_color, force)
 
 
 @app.command(
@@ -292,6 +303,7 @@ def compare(
     span: Span = None,
     num: Num = 101,
     input_: Input = None,
+    column: Column = None,
     dtype: DType = Precision.float64,
     json_: AsJson = False,
     jsonl: AsJsonl = False,
@@ -303,6 +315,8 @@ def compare(
     width: ChartWidth = None,
     height: ChartHeight = None,
     save: ChartSave = None,
+    figsize: FigSize = None,
+    dpi: Dpi = None,
     dialect: Dialect = None,
     threads: Threads = None,
     no_color: NoColor = False,
@@ -328,13 +342,13 @@ def compare(
         start, stop = span if span is not None else PLOT_RANGE
         points = num if given(ctx, "num") else None  # else the chart's own: 2 per column
         draw(ctx, acts, start, stop, orders, points=points, width=width, height=height,
-             save=save, no_color=no_color)  # fmt: skip
+             save=save, no_color=no_color, figsize=figsize, dpi=dpi)  # fmt: skip
         return
-    if width is not None or height is not None or save is not None:
+    if any(v is not None for v in (width, height, save, figsize, dpi)):
         raise sources.InputError(
-            "--width, --height and --save are for a chart: add --plot", EXIT_USAGE
+            "--width, --height, --save, --figsize and --dpi are for a chart: add --plot", EXIT_USAGE
         )
     acts = [get_function(s, dialect) for s in specs]
     once(acts)
     job = stream.Job("compare", tuple(zip(acts, specs, strict=True)), tuple(orders), threads=threads)
-    _write_points(job, open_source(tokens, span, num, input_, dtype), fmt, output, no_color, force)
+    _write_points(job, open_source(tokens, span, num, input_, dtype, column), fmt, output, no_color, force)

@@ -2,9 +2,9 @@
 
 A kernel is `kernel(x, out, **params)`: x is a float64 1-D chunk (read it, never write it),
 out a float64 buffer of the same length; it returns the result, ideally `out` itself (a
-kernel may return a fresh array, which is then copied). float32 (and float16) inputs are
-computed in float64 and rounded once at the end, which keeps them within 1 ULP; kernels
-marked `native` (exact in any dtype: relu, clip, ...) get them in their own dtype instead.
+kernel may return a fresh array, which is then copied). float32, float16 and bfloat16 inputs
+are computed in float64 and rounded once at the end, which keeps them within 1 ULP; kernels
+marked `native` (exact in any dtype: relu, clip, ...) get float32 in float32 instead.
 
 Chunks are independent, so a large input is spread over a small thread pool (numpy releases
 the GIL inside ufuncs) and the result is bit-identical to a single-threaded run.
@@ -20,6 +20,7 @@ from typing import Any
 
 import numpy as np
 
+from actcli.core import formats
 from actcli.core.numerics import NARROW
 
 # Elements per chunk: 512 KiB per float64 temporary, so the dozen a kernel may make stay in the
@@ -38,7 +39,8 @@ TUNE_MALLOC = True
 _KEEP_HEAP = 64 << 20
 
 Kernel = Callable[..., np.ndarray]
-_KEEP = (np.float32, np.float16)  # computed in float64, returned in their own dtype
+# Computed in float64, returned in their own dtype; bfloat16 (ml_dtypes) is known by its name.
+_KEEP = (np.float32, np.float16)
 
 
 def default_threads() -> int:
@@ -106,21 +108,32 @@ def ties_up(kernel: Kernel) -> Kernel:
     return kernel
 
 
-_TIE_X = 2.0**-125  # f(x) near x/2 is a float32 subnormal below this
-_F32_HALF_STEP = 2.0**-150  # half of float32's subnormal spacing
+_TIE_X = 2.0**-125  # f(x) near x/2 is a float32 (or bfloat16) subnormal below this
+# Half of the subnormal spacing of the formats with float32's exponent range. (float16's
+# subnormals are far from float64's: there c·x² is kept, and the float64 result is no tie.)
+_HALF_STEP = {"float32": 2.0**-150, "bfloat16": 2.0**-134}
 
 
 def _round_ties_up(x32: np.ndarray, y64: np.ndarray, y32: np.ndarray) -> None:
-    """Where y64 = f(x) is a midpoint between two float32 subnormals, y32 (its cast) goes up.
-    Looked for in x32, the float32 input: half the bytes of y64, and no exact zeros of f
-    (hardswish's x <= −3) to sift: this check is all that most chunks pay."""
+    """Where y64 = f(x) is a midpoint between two subnormals of y32's format (float32 or
+    bfloat16), y32 (its cast) goes up. Looked for in x32, the narrow input: fewer bytes than
+    y64, and no exact zeros of f (hardswish's x <= −3) to sift: this check is all that most
+    chunks pay."""
     if np.min(np.abs(x32)) >= _TIE_X:  # nan is not >=: such a chunk takes the mask
         return
     idx = np.flatnonzero(np.abs(x32) < _TIE_X)
     low = y32[idx]
-    tie = y64[idx] - low.astype(np.float64) == _F32_HALF_STEP  # rounded down from a tie
+    tie = y64[idx] - low.astype(np.float64) == _HALF_STEP[y32.dtype.name]  # rounded down
     if tie.any():
-        y32[idx[tie]] = np.nextafter(low[tie], np.float32(np.inf))
+        y32[idx[tie]] = _step_up(low[tie])
+
+
+def _step_up(v: np.ndarray) -> np.ndarray:
+    """The next value toward +inf (float32, or a 16-bit format by its bits: sign and size)."""
+    if v.dtype == np.float32:
+        return np.nextafter(v, np.float32(np.inf))
+    bits = v.view(np.uint16)
+    return np.where(bits & 0x8000, bits - 1, bits + 1).astype(np.uint16).view(v.dtype)
 
 
 def _exact_in(dtype: np.dtype, v: float) -> bool:
@@ -130,10 +143,12 @@ def _exact_in(dtype: np.dtype, v: float) -> bool:
 
 
 def result_dtype(x: np.ndarray) -> np.dtype:
-    """float32/float16 stay as they are; everything else (ints, lists, float64) is float64."""
+    """float32, float16 and bfloat16 stay as they are; everything else (ints, lists, float64)
+    is float64."""
     if x.dtype.kind == "c":
         raise TypeError("complex input is not supported")
-    return x.dtype if x.dtype.type in _KEEP else np.dtype(np.float64)
+    keep = x.dtype.type in _KEEP or formats.is_half(x.dtype)
+    return x.dtype if keep else np.dtype(np.float64)
 
 
 def apply(
@@ -164,13 +179,18 @@ def apply(
         mode == "any" or (mode is not None and all(_exact_in(dtype, v) for v in params.values()))
     )
     direct = dtype == np.float64 or native_ok  # write straight into the result, no scratch copy
-    fix_ties = dtype == np.float32 and not native_ok and getattr(kernel, "ties_up", False)
+    half = formats.is_half(dtype)
+    fix_ties = (
+        dtype.name in _HALF_STEP and not native_ok and getattr(kernel, "ties_up", False)
+    )
     local = threading.local()
 
     def run(start: int) -> None:
         stop = min(start + CHUNK, flat.size)
         chunk = flat[start:stop]
-        if chunk.dtype != np.float64 and not native_ok:
+        if half:
+            chunk = formats.widen(chunk)
+        elif chunk.dtype != np.float64 and not native_ok:
             chunk = chunk.astype(np.float64)
         if direct:
             dst = result[start:stop]
@@ -189,7 +209,11 @@ def apply(
         # minimum is nan when the chunk holds a nan: a cheap test before the fix.
         if np.isnan(np.minimum.reduce(chunk)):
             np.copyto(dst, chunk, where=np.isnan(chunk))
-        if not direct:
+        if half:
+            formats.round_to(dst, dtype, out=result[start:stop])
+            if fix_ties:
+                _round_ties_up(flat[start:stop], dst, result[start:stop])
+        elif not direct:
             # Rounding to float32 overflows to inf exactly when the true result does: that is
             # the correctly rounded answer, not an accident to warn about.
             with np.errstate(over="ignore"):

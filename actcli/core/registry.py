@@ -209,7 +209,8 @@ def _resolve(prop: Prop, params: Mapping[str, float]) -> Any:
 
 @dataclass(frozen=True)
 class Activation:
-    """A declared activation with its parameters bound. Values keep float32/float64 dtype."""
+    """A declared activation with its parameters bound. Values keep the dtype of x (float64,
+    float32, float16, bfloat16; anything else is float64)."""
 
     decl: Declaration
     params: dict[str, float] = field(default_factory=dict)

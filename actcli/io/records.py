@@ -36,6 +36,15 @@ growing at |x| = 1e300 is `inf`), "f0", "odd",
 "zero_centered", "monotonic", "vanishing_gradient", "dying_units", "max_slope",
 "max_slope_where"}`.
 
+`info --dtype D` and `table --dtype D` (D float16 or bfloat16) add to each row "saturation":
+`{"dtype", "f_limit", "f_saturates", "grad_zero", "f_finite", "f_beyond", "overflows"}`, each
+but "dtype" a `{"-inf": .., "inf": ..}` pair: f(±inf) in D; from which x on f equals it (x ≤ ..
+on the -inf side, x ≥ .. on the inf side; null: never); from which x on f' is exactly 0; the
+last x, from 0 outward, whose f is finite; f at the next x (±inf or nan; null: none); and
+whether that is ±inf. TSV and CSV of `table
+--dtype` have the columns `name, f_saturates_below, f_saturates_above, grad_zero_below,
+grad_zero_above, f_finite_below, f_finite_above` ("never" for null).
+
 Numbers, non-finite values and JSONL/CSV/TSV follow the rules of `actcli.io.writers`.
 """
 
@@ -112,6 +121,70 @@ def expression_record(expr: Any, p: Any) -> dict[str, Any]:
         "max_slope": p.max_slope,
         "max_slope_where": max_slope_where(expr, p),
     }
+
+
+# --- saturation in a 16-bit format (info --dtype, table --dtype) ---------------------------
+
+SATURATION_KEYS = ("f_limit", "f_saturates", "grad_zero", "f_finite")
+# table --dtype: the flat columns of TSV and CSV, (column, key, side)
+SATURATION_COLUMNS = tuple(
+    (f"{key}_{'below' if side == '-inf' else 'above'}", key, side)
+    for key in SATURATION_KEYS[1:]
+    for side in ("-inf", "inf")
+)
+
+
+def saturation_record(act: Activation, dtype: np.dtype) -> dict[str, Any]:
+    """`actcli.core.saturation`'s facts, each number as the float64 of its shortest text in
+    the format; per key a {"-inf": .., "inf": ..} pair (None: never)."""
+    from actcli.core import formats
+    from actcli.core.saturation import SIDES, saturation
+
+    sides = saturation(act, dtype)
+
+    def num(v: float | None) -> float | None:
+        return None if v is None else float(formats.shortest(np.array([v], dtype))[0])
+
+    rec: dict[str, Any] = {"dtype": dtype.name}
+    for key in SATURATION_KEYS:
+        rec[key] = {s: num(getattr(sides[s], key)) for s in SIDES}
+    rec["f_beyond"] = {s: sides[s].f_beyond for s in SIDES}
+    rec["overflows"] = {s: sides[s].overflows for s in SIDES}
+    return rec
+
+
+def _n(v: float) -> str:
+    return repr(v) if math.isfinite(v) else {"inf": "inf", "-inf": "-inf"}.get(repr(v), "nan")
+
+
+def saturation_cells(rec: dict[str, Any]) -> dict[str, str]:
+    """The facts as text: one cell per key and side (`SATURATION_COLUMNS`), and the lines of
+    `info` ("f rounds to its limits", "f' is exactly 0", "f is finite")."""
+    cells: dict[str, str] = {}
+    for column, key, side in SATURATION_COLUMNS:
+        v = rec[key][side]
+        cells[column] = "never" if v is None else _n(v)
+    lines = []
+    for side, op in (("-inf", "≤"), ("inf", "≥")):
+        lim, at = rec["f_limit"][side], rec["f_saturates"][side]
+        if math.isfinite(lim):
+            where = "never" if at is None else f"for x {op} {_n(at)}"
+            lines.append(f"f = {_n(lim)} (its limit at {side}) {where}")
+    cells["f_saturates"] = "; ".join(lines) or "f has no finite limit"
+    zero = [f"x {op} {_n(rec['grad_zero'][s])}" for s, op in (("-inf", "≤"), ("inf", "≥"))
+            if rec["grad_zero"][s] is not None]  # fmt: skip
+    cells["grad_zero"] = "f' = 0 for " + " and for ".join(zero) if zero else "f' is 0 on no half-line"
+    ends = []
+    for side in ("-inf", "inf"):
+        x = rec["f_finite"][side]
+        if x is None:
+            ends.append(f"f(0) is not finite on the {side} side")
+        elif rec["overflows"][side]:
+            ends.append(f"f overflows beyond x = {_n(x)}")
+        elif rec["f_beyond"][side] is not None:
+            ends.append(f"f is nan beyond x = {_n(x)}")
+    cells["f_finite"] = "; ".join(ends) or "f is finite for every finite x"
+    return cells
 
 
 def list_record(act: Activation) -> dict[str, Any]:

@@ -5,183 +5,69 @@ Where the points come from (`open_points`): one of
 
 1. numbers given as arguments (`1 -2.5 1e-3 nan inf -inf`), or `-` alone for standard input;
 2. `--range START STOP` with `--num N`: `N` evenly spaced points, both ends included;
-3. `--input FILE`: `.npy` (any real array, flattened), `.json` (an array of numbers, where the
+3. `--input FILE`: `.npy` (a list of numbers), `.json` (an array of numbers, where the
    strings "NaN", "Infinity" and "-Infinity" stand for the non-finite values), anything else
    as text: numbers separated by whitespace, commas or newlines;
+4. a table: actcli's own outputs (TSV, CSV, JSON, JSONL, .npy) and others like them, whose x
+   column, or the one `--column` names, is read (`actcli.io.columns`);
 
-and two of them is a usage error; with none, standard input when it is not a terminal (text
-as above, or a JSON array). Exit codes: 2 for the command line, 1 for what was read.
+and two of them is a usage error; with none, standard input when it is not a terminal (text,
+a JSON array or a table, as above). Exit codes: 2 for the command line, 1 for what was read.
 
-Every number is parsed as float64, then rounded once to `--dtype` (float32 or float64).
+Every number is parsed as float64, then rounded once to `--dtype` (float16, bfloat16, float32
+or float64); a decimal that float64 rounds onto a tie of float16 or bfloat16 is settled from its
+text (`formats.from_decimal`: arguments, text, tables, JSON, JSON lines), so text is rounded
+once to those too.
 """
 
 from __future__ import annotations
 
+import io as _stdio
 import itertools
 import json
 import math
 import os
 import re
-import warnings
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import IO, Any
 
 import numpy as np
 
+from actcli.core import formats
+from actcli.io import columns
+from actcli.io.errors import InputError
+from actcli.io.errors import InputWarning as InputWarning  # where callers have found it
+from actcli.io.numbers import (
+    check_text,
+    column_numbers,
+    decode,
+    is_json_number,
+    json_numbers,
+    last_separator,
+    parse_args,
+    parse_json,
+    parse_numbers,
+    plain_numbers,
+    warn,
+)
+from actcli.io.precision import DTYPES as DTYPES
+from actcli.io.precision import json_tokens, resolve_dtype, tokens_of
 from actcli.tokens import is_number
 
-DTYPES = ("float32", "float64")
-
-_NONFINITE_IN = {"NaN": math.nan, "Infinity": math.inf, "-Infinity": -math.inf}
 HOW_TO_GIVE = (
     "give points as arguments (-2 0 3), with --range START STOP, with --input FILE, "
     "or on standard input"
 )
 
 
-class InputError(ValueError):
-    """Bad numbers, a bad file or a bad request. `str()` is one line a user can act on.
-
-    `exit_code` is 2 for a mistake on the command line and 1 for bad data or files.
-    """
-
-    def __init__(self, message: str, exit_code: int = 1) -> None:
-        super().__init__(message)
-        self.exit_code = exit_code
-
-
-class InputWarning(UserWarning):
-    """A number that does not survive reading as written: beyond the dtype's range (read as
-    inf or -inf), or nearer 0 than its smallest subnormal (read as 0)."""
-
-
-_INF_WORDS = re.compile(rb"(?i)inf")  # inf, Infinity: once each
-_ZERO_TOKENS = re.compile(rb"(?<![^\s,])[-+]?(?:0+\.?0*|\.0+)(?:[eE][-+]?[0-9]+)?(?![^\s,])")
-# Two commas with only spaces between, or a line that starts with one; a comma that ends a
-# line is a separator before the newline, as in a hand-written "1, 2,".
-_EMPTY_FIELD = re.compile(rb"(?m)^[ \t]*,|,[ \t]*(?=,)")
-
-
-def _warn(text: str) -> None:
-    warnings.warn(InputWarning(text), stacklevel=3)
-
-
-def _check_text(
-    data: bytes, x: np.ndarray, where: str, lines_before: int, after: bytes = b"\n"
-) -> None:
-    """Refuse an empty field ('1,,2'); warn of numbers read as inf or 0 that were written as
-    neither (counting the infs and zeros written, so plain data costs two counts). `after`:
-    the last byte before `data` that is not a space or tab (a block of a longer text starts
-    a line, or follows a comma, only if that byte says so: '1 ' then ',2' is one line '1 ,2')."""
-    if b"," in data:
-        empty = _EMPTY_FIELD.search(data, 0 if after in (b"\n", b",") else 1)
-        if empty is not None:
-            line = lines_before + data.count(b"\n", 0, empty.start()) + 1
-            raise InputError(f"{where}, line {line}: an empty field between commas; give a number")
-    infs = np.count_nonzero(np.isinf(x))
-    if infs and infs > len(_INF_WORDS.findall(data)):
-        _warn(f"{where}: numbers beyond float64's range are read as inf or -inf")
-    zeros = x.size - np.count_nonzero(x)
-    if zeros and zeros > len(_ZERO_TOKENS.findall(data)):
-        _warn(f"{where}: numbers nearer 0 than float64's smallest are read as 0")
-
-
 # --- reading -------------------------------------------------------------------------------
 
 
-def _show(token: str) -> str:
-    return repr(token if len(token) <= 30 else token[:27] + "...")
-
-
-def parse_args(tokens: Sequence[str]) -> np.ndarray:
-    """Numbers given as command-line arguments, one number per token, as float64."""
-    try:
-        x = np.array(tokens, dtype=np.float64)
-    except ValueError:
-        pass
-    else:
-        for i in np.flatnonzero(np.isinf(x) | (x == 0)).tolist():
-            token = tokens[i]
-            data = token.encode()
-            if np.isinf(x[i]) and not _INF_WORDS.search(data):
-                _warn(f"{_show(token)} (point {i + 1}) is beyond float64's range: read as {x[i]}")
-            elif x[i] == 0 and not _ZERO_TOKENS.fullmatch(data.strip()):
-                _warn(f"{_show(token)} (point {i + 1}) is nearer 0 than float64's smallest: read as 0")
-        return x
-    for i, token in enumerate(tokens, 1):
-        if not is_number(token):
-            raise InputError(
-                f"{_show(token)} (point {i} on the command line) is not a number; "
-                "points look like 1, -2.5, 1e-3, nan, inf",
-                exit_code=2,
-            ) from None
-    raise AssertionError("unreachable")  # pragma: no cover
-
-
-def parse_text(text: str, source: str) -> np.ndarray:
-    """Numbers separated by whitespace, commas or newlines, or a JSON array; as float64."""
-    if text.lstrip().startswith("["):
-        return parse_json(text, source)
-    x = _parse_numbers(text, source)
-    _check_text(text.encode(), x, source, 0)
-    return x
-
-
-def _parse_numbers(text: str, source: str, lines_before: int = 0) -> np.ndarray:
-    """Numbers separated by whitespace or commas, as float64; a bad one is named with its line
-    (`lines_before`: the lines of the text's source that came before it)."""
-    try:
-        return np.array(text.replace(",", " ").split(), dtype=np.float64)
-    except ValueError:
-        pass
-    # Only on failure: find the first bad token, and where it is, to report it.
-    for lineno, line in enumerate(text.splitlines(), lines_before + 1):
-        for token in line.replace(",", " ").split():
-            if not is_number(token):
-                raise InputError(
-                    f"{source}, line {lineno}: {_show(token)} is not a number; give numbers "
-                    "separated by spaces, commas or newlines (or a JSON array)"
-                ) from None
-    raise AssertionError("unreachable")  # pragma: no cover
-
-
-def parse_json(text: str, source: str) -> np.ndarray:
-    """A JSON array of numbers; "NaN", "Infinity" and "-Infinity" stand for themselves."""
-    underflows: list[str] = []
-
-    def read_float(token: str) -> float:  # json reads 1e-400 as 0.0, as it reads 0.0
-        value = float(token)
-        if value == 0 and not _ZERO_TOKENS.fullmatch(token.encode()):
-            underflows.append(token)
-        return value
-
-    try:
-        data = json.loads(text, parse_float=read_float)
-    except ValueError as e:
-        raise InputError(f"{source} is not valid JSON: {e}") from None
-    if not isinstance(data, list):
-        raise InputError(f"{source}: expected a JSON array of numbers, got {type(data).__name__}")
-    bad = next(
-        (
-            i
-            for i, v in enumerate(data)
-            if type(v) not in (int, float) and not (type(v) is str and v in _NONFINITE_IN)
-        ),
-        None,
-    )
-    if bad is not None:
-        raise InputError(
-            f"{source}: element {bad} ({json.dumps(data[bad])[:30]}) is not a number; use "
-            'numbers, or the strings "NaN", "Infinity", "-Infinity"'
-        )
-    x = np.array([_NONFINITE_IN[v] if type(v) is str else v for v in data], dtype=np.float64)
-    written = sum(type(v) is str and v != "NaN" for v in data)
-    if np.count_nonzero(np.isinf(x)) > written:  # 1e999: json reads it as inf
-        _warn(f"{source}: numbers beyond float64's range are read as inf or -inf")
-    if underflows:
-        _warn(f"{source}: numbers nearer 0 than float64's smallest are read as 0")
-    return x
+def parse_text(text: str, source: str, column: str | None = None) -> np.ndarray:
+    """Numbers separated by whitespace, commas or newlines, a JSON array, or a table's column
+    (`columns`), as float64."""
+    return _open_text(_stdio.BytesIO(text.encode()), source, "float64", None, None, column).read_all()
 
 
 def read_file(path: Path) -> np.ndarray:
@@ -270,25 +156,30 @@ class Source:
         return np.concatenate(parts) if parts else np.empty(0, self.dtype)
 
 
-def _as(x: np.ndarray, dtype: np.dtype) -> np.ndarray:
+def _as(x: np.ndarray, dtype: np.dtype, tokens: Callable[[], Any] | None = None) -> np.ndarray:
     # float32: round once from the float64 parse; overflow to +-inf is the float32 answer,
-    # said once in a warning (as is a number that rounds to 0).
-    with np.errstate(over="ignore"):
-        y = x.astype(dtype, copy=False)
+    # said once in a warning (as is a number that rounds to 0). 16-bit formats: the same, and
+    # a tie made by the float64 parse is settled from the text, `tokens()`, if there is one.
+    if formats.is_half(dtype) and x.dtype != dtype:
+        y = formats.from_decimal(x, dtype, tokens)
+    else:
+        with np.errstate(over="ignore"):
+            y = x.astype(dtype, copy=False)
     if y.dtype.itemsize < x.dtype.itemsize:
         name = y.dtype.name
         if np.any(np.isinf(y) & np.isfinite(x)):
-            _warn(f"numbers beyond {name}'s range are read as inf or -inf; --dtype float64 keeps them")
+            warn(f"numbers beyond {name}'s range are read as inf or -inf; --dtype float64 keeps them")
         if np.any((y == 0) & (x != 0)):
-            _warn(f"numbers nearer 0 than {name}'s smallest are read as 0; --dtype float64 keeps them")
+            warn(f"numbers nearer 0 than {name}'s smallest are read as 0; --dtype float64 keeps them")
     return y
 
 
 class ArraySource(Source):
     """Points already in memory: numbers on the command line, a JSON array, a short text."""
 
-    def __init__(self, x: np.ndarray, dtype: Any = None) -> None:
-        self.x = _as(x, np.dtype(dtype or x.dtype))
+    def __init__(self, x: np.ndarray, dtype: Any = None, tokens: Any = None) -> None:
+        # tokens: if x was read from text, a callable that gives the text of each number
+        self.x = _as(x, resolve_dtype(dtype) if dtype else x.dtype, tokens)
         self.dtype = self.x.dtype
         self.size = self.work = self.x.size
 
@@ -309,7 +200,7 @@ class RangeSource(Source):
     def __init__(self, start: float, stop: float, num: int, dtype: Any) -> None:
         _check_range(start, stop, num)
         self.start, self.stop = start, stop
-        self.dtype = np.dtype(dtype)
+        self.dtype = resolve_dtype(dtype)
         self.size = self.work = num
 
     def blocks(self, tick: Tick | None = None) -> Iterator[np.ndarray]:
@@ -324,12 +215,14 @@ class RangeSource(Source):
 
 
 class NpySource(Source):
-    """A `.npy` file, flattened in C order: its header read once, then its data block by block
-    into one reused buffer (so no more than a block of it is ever in memory)."""
+    """A `.npy` file: a list of numbers (flattened in C order), the field x (or `column`) of
+    actcli's own records, or `column` of a 2-D array (`columns.npy_column`); its header read
+    once, then its data block by block into one reused buffer (never more than a block of it
+    in memory)."""
 
-    def __init__(self, path: Path, dtype: Any) -> None:
+    def __init__(self, path: Path, dtype: Any, column: str | None = None) -> None:
         where = f"'{path}'"
-        self.path, self.dtype = path, np.dtype(dtype)
+        self.path, self.dtype = path, resolve_dtype(dtype)
         try:
             with open(path, "rb") as f:
                 fmt = np.lib.format
@@ -345,26 +238,28 @@ class NpySource(Source):
                 length = os.fstat(f.fileno()).st_size
         except OSError as e:
             raise InputError(f"cannot read {where}: {e.strerror or e}") from None
-        if self.file_dtype.kind not in "biuf":
+        if self.file_dtype.kind not in "biuf" and not self.file_dtype.names:
             raise InputError(f"{where} holds {self.file_dtype} values, not real numbers")
-        self.size = self.work = math.prod(shape)
-        if length < self.offset + self.size * self.file_dtype.itemsize:
+        self.width, self.pick = columns.npy_column(shape, self.file_dtype, column, where)
+        self.size = self.work = math.prod(shape) // self.width
+        if length < self.offset + math.prod(shape) * self.file_dtype.itemsize:
             raise InputError(
-                f"{where} is cut short: its header promises {self.size} values of "
+                f"{where} is cut short: its header promises {math.prod(shape)} values of "
                 f"{self.file_dtype}, and the file ends before them"
             )
-        # Fortran order of more than one axis: the file's order is not the C order we give.
-        self.in_memory = fortran and sum(d > 1 for d in shape) > 1
+        # Fortran order: a column is one run of the file; a list of more than one axis is
+        # not in the C order we give, so it is read whole.
+        self.in_memory = fortran and sum(d > 1 for d in shape) > 1 and self.pick is None
+        if fortran and isinstance(self.pick, int):
+            self.offset += self.pick * self.size * self.file_dtype.itemsize
+            self.width, self.pick = 1, None
 
     def blocks(self, tick: Tick | None = None) -> Iterator[np.ndarray]:
         if self.in_memory:
             yield from ArraySource(self.read_all()).blocks(tick)
             return
-        item = self.file_dtype.itemsize
+        item = self.file_dtype.itemsize * self.width
         buf = np.empty(min(BLOCK, self.size) * item, dtype=np.uint8)
-        # float32 in float32 and float64 in float64 are given as read; the rest go through
-        # float64 as np.load(...).astype(np.float64) would, then round once to the dtype.
-        direct = self.file_dtype == self.dtype
         try:
             f = open(self.path, "rb", buffering=0)
         except OSError as e:
@@ -384,7 +279,16 @@ class NpySource(Source):
                         raise InputError(f"'{self.path}' ended early: it was cut short")
                     got += k
                 x = buf[: n * item].view(self.file_dtype)
-                yield x if direct else _as(x.astype(np.float64), self.dtype)
+                if isinstance(self.pick, str):
+                    x = x[self.pick]
+                elif self.pick is not None:
+                    x = x.reshape(n, self.width)[:, self.pick]
+                # float32 in float32 and float64 in float64 are given as read; the rest go
+                # through float64 as np.load(...).astype(np.float64) would, then round once.
+                if x.dtype == self.dtype:
+                    yield np.ascontiguousarray(x)
+                else:
+                    yield _as(x.astype(np.float64), self.dtype)
                 if tick:
                     tick(n)
 
@@ -395,72 +299,34 @@ class NpySource(Source):
         return _as(arr.astype(np.float64).reshape(-1), self.dtype)
 
 
-FAST_TEXT = 4096  # bytes of text below which numpy reads it all
-_SEPARATORS = b" \t\n\r\x0b\x0c,"
-_NUMBER_BYTES = b"0123456789.eE+-" + _SEPARATORS  # all that a block of plain numbers holds
-_NEGATIVE_ZERO = re.compile(rb"-0(?![0-9.eE])")  # the integer -0, which JSON reads as 0
-
-
-def _plain_numbers(data: bytes) -> np.ndarray | None:
-    """The numbers in `data` read by orjson as one JSON array, when `data` holds nothing but
-    numbers that JSON reads as Python's float() does; None for anything else (nan, inf, .5,
-    +3, the integer -0, a bad token), which `_parse_numbers` then reads or reports."""
-    if len(data) < FAST_TEXT or data.translate(None, _NUMBER_BYTES):
-        return None
-    body = data.strip(_SEPARATORS)
-    if not body:
-        return np.empty(0)
-    try:
-        import orjson  # reads plain numbers ~20x faster than float()
-    except ImportError:  # pragma: no cover - a dependency; numpy still reads them
-        return None
-    try:  # one number a line, or commas and newlines (CSV): a newline is then a comma
-        values = orjson.loads(b"[" + body.replace(b"\n", b",") + b"]")
-    except orjson.JSONDecodeError:
-        try:  # any other mix of spaces, tabs, commas and newlines
-            values = orjson.loads(b"[" + b",".join(body.replace(b",", b" ").split()) + b"]")
-        except orjson.JSONDecodeError:  # not JSON numbers, or out of float64's range
-            return None
-    x = np.array(values, dtype=np.float64)
-    if not x.all() and _NEGATIVE_ZERO.search(body):  # look for -0 only where a 0 was read
-        return None
-    return x
-
-
-def _last_separator(data: bytes) -> int:
-    """The index of the last separator byte in `data`, or -1 if it has none."""
-    start = max(0, len(data) - 256)
-    while True:
-        at = max(data.rfind(bytes([s]), start) for s in _SEPARATORS)
-        if at >= 0 or start == 0:
-            return at
-        start = 0
-
-
-def _text_blocks(chunks: Iterable[bytes], where: str) -> Iterator[tuple[np.ndarray, int]]:
-    """(float64 numbers, bytes read) per chunk of text, each cut after its last separator so
-    that no number is split; plain numbers are read by orjson, the rest by numpy."""
-    carry, lines, after = b"", 0, b"\n"
+def _text_blocks(
+    chunks: Iterable[bytes], where: str, table: columns.TextTable | None = None, lines: int = 0
+) -> Iterator[tuple[np.ndarray, int, Callable[[], list[Any]]]]:
+    """(float64 numbers, bytes read, a callable giving their text) per chunk of text, each cut
+    after its last separator so that no number is split (after its last line, for a `table`'s
+    column); plain numbers are read by orjson, the rest by numpy. `lines`: the lines read
+    before the first chunk."""
+    carry, after = b"", b"\n"
     for chunk in itertools.chain(chunks, [b""]):
         data = carry + chunk
         if chunk:
-            cut = _last_separator(data) + 1
+            cut = (data.rfind(b"\n") if table else last_separator(data)) + 1
             data, carry = data[:cut], data[cut:]
         if not data:
             continue
-        x = _plain_numbers(data)
-        if x is None:
-            try:
-                text = data.decode("utf-8")
-            except UnicodeDecodeError:
-                raise InputError(
-                    f"{where} is not a UTF-8 text file; give text, .json or .npy"
-                ) from None
-            x = _parse_numbers(text, where, lines)
-        _check_text(data, x, where, lines, after)
+        if table is not None:
+            text, rows = table.cut(data, lines)
+            x = column_numbers(text, rows, table)
+            check_text(text, x, where, 0)
+            data = text  # its numbers' text, for `tokens_of`
+        else:
+            x = plain_numbers(data)
+            if x is None:
+                x = parse_numbers(decode(data, where), where, lines)
+            check_text(data, x, where, lines, after)
+            after = data.rstrip(b" \t")[-1:] or after
         lines += data.count(b"\n")
-        after = data.rstrip(b" \t")[-1:] or after
-        yield x, len(data)
+        yield x, len(data), lambda data=data: tokens_of(data)
 
 
 class TextSource(Source):
@@ -469,11 +335,11 @@ class TextSource(Source):
     replayable = False
 
     def __init__(
-        self, first: list[tuple[np.ndarray, int]], rest: Iterator[tuple[np.ndarray, int]],
+        self, first: list[tuple[np.ndarray, int, Any]], rest: Iterator[tuple[np.ndarray, int, Any]],
         dtype: Any, where: str, length: int | None, path: Path | None,
     ) -> None:  # fmt: skip
         self.first, self.rest = first, rest
-        self.dtype = np.dtype(dtype)
+        self.dtype = resolve_dtype(dtype)
         self.where, self.work, self.path = where, length, path
 
     def blocks(self, tick: Tick | None = None) -> Iterator[np.ndarray]:
@@ -483,45 +349,145 @@ class TextSource(Source):
         count = 0
         while True:
             try:
-                x, nbytes = next(parts)
+                x, nbytes, text = next(parts)
             except StopIteration:
                 break
             except OSError as e:
                 raise InputError(f"cannot read {self.where}: {e.strerror or e}") from None
             if x.size:
                 count += x.size
-                yield _as(x, self.dtype)
+                yield _as(x, self.dtype, text)
             if tick:
                 tick(nbytes)
         self.size = count
 
 
 def _open_text(
-    stream: IO[bytes], where: str, dtype: Any, length: int | None, path: Path | None = None
+    stream: IO[bytes],
+    where: str,
+    dtype: Any,
+    length: int | None,
+    path: Path | None = None,
+    column: str | None = None,
 ) -> Source:
-    """Text or a JSON array from a byte stream: in memory if it fits in a block (or is JSON,
-    which is read whole), else a TextSource, whose first block is read at once."""
+    """Text, a JSON array or document, JSON lines, or a table's column (`columns`) from a byte
+    stream: in memory if it fits in a block (or is JSON, which is read whole), else a
+    TextSource, whose first block is read at once."""
     head = stream.read(TEXT_BLOCK)
-    if head.lstrip()[:1] == b"[":
-        data = head + stream.read()
-        try:
-            text = data.decode("utf-8")
-        except UnicodeDecodeError:
-            raise InputError(f"{where} is not a UTF-8 text file; give text, .json or .npy") from None
-        return ArraySource(parse_json(text, where), dtype)
-    if len(head) < TEXT_BLOCK:  # all of it
-        parts = [x for x, _ in _text_blocks([head], where)]
-        return ArraySource(np.concatenate(parts) if parts else np.empty(0), dtype)
+    start = head.lstrip()[:1]
+    if start in (b"[", b"{"):
+        first = head.lstrip().split(b"\n", 1)[0]
+        if start == b"[" or not _json_lines(first):
+            text = decode(head + stream.read(), where)
+            return ArraySource(parse_json(text, where, column), dtype, lambda: json_tokens(text, column, where))
+        return _open_json_lines(head, stream, where, dtype, length, path, column)
+    blank = len(head) - len(head.lstrip(b" \t\r\n"))
+    lines = head.count(b"\n", 0, blank)
+    first = head[blank:].split(b"\n", 1)[0]
+    table, skip = None, 0
+    named = columns.header(first)
+    if named is not None:
+        sep, names = named
+        j = columns.choose(names, len(names), column, where)
+        table = columns.TextTable(sep, len(names), j, names[j], where)
+        skip, lines = blank + len(first) + 1, lines + 1
+    elif columns.tab_width(first):
+        width = columns.tab_width(first) or 0
+        j = columns.choose(None, width, column, where)
+        table = columns.TextTable(b"\t", width, j, str(j + 1), where)
+    else:
+        columns.no_columns(column, where)
+    head = head[skip:]
+    if len(head) < TEXT_BLOCK - skip:  # all of it
+        parts = list(_text_blocks([head], where, table, lines))
+        x = np.concatenate([p[0] for p in parts]) if parts else np.empty(0)
+        return ArraySource(x, dtype, lambda: [t for p in parts for t in p[2]()])
     chunks = itertools.chain([head], iter(lambda: stream.read(TEXT_BLOCK), b""))
-    blocks = _text_blocks(chunks, where)
+    blocks = _text_blocks(chunks, where, table, lines)
     return TextSource(list(itertools.islice(blocks, 1)), blocks, dtype, where, length, path)
 
 
-def open_file(path: Path, dtype: Any) -> Source:
-    """Numbers from `.npy`, `.json` or text (`.txt`, `.csv`, anything else)."""
+def _json_lines(first: bytes) -> bool:
+    """Whether a text whose first line is `first` is JSON lines: that line is a whole object
+    whose x is a number (a document's x is an array), or, without x, whose values are not
+    arrays (a point of grad --kink math has an interval)."""
+    try:
+        obj = json.loads(first)
+    except ValueError:
+        return False
+    if not isinstance(obj, dict):
+        return False
+    if "x" in obj:
+        return not isinstance(obj["x"], list)
+    return not any(isinstance(v, list) for v in obj.values())
+
+
+def _open_json_lines(
+    head: bytes, stream: IO[bytes], where: str, dtype: Any, length: int | None,
+    path: Path | None, column: str | None,
+) -> Source:  # fmt: skip
+    """JSON lines: one object a line (actcli's --jsonl), its x (or `column`) read."""
+    first = json.loads(head.lstrip().split(b"\n", 1)[0])
+    keys = columns.record_names(first, where, 1)
+    names = [columns.record_name(k) for k in keys]
+    key = keys[columns.choose(names, len(names), column, where)]
+
+    def blocks() -> Iterator[tuple[np.ndarray, int, Callable[[], list[Any]]]]:
+        import orjson
+
+        carry, lines = b"", 0
+        chunks = itertools.chain([head], iter(lambda: stream.read(TEXT_BLOCK), b""), [b""])
+        for chunk in chunks:
+            data = carry + chunk
+            if chunk:
+                cut = data.rfind(b"\n") + 1
+                data, carry = data[:cut], data[cut:]
+            if not data.strip():
+                lines += data.count(b"\n")
+                continue
+            body = re.sub(rb"\n\s*(?=\n|$)", b"", data.strip())  # blank lines
+            try:
+                records = orjson.loads(b"[" + body.replace(b"\n", b",") + b"]")
+            except orjson.JSONDecodeError:
+                for i, line in enumerate(data.split(b"\n"), lines + 1):
+                    try:
+                        line.strip() and orjson.loads(line)
+                    except orjson.JSONDecodeError as e:
+                        raise InputError(f"{where}, line {i}: not a JSON object ({e})") from None
+                raise AssertionError("unreachable") from None  # pragma: no cover
+            filled = [i for i, line in enumerate(data.split(b"\n"), lines + 1) if line.strip()]
+            values = columns.record_values(records, key, where, filled)
+            try:
+                x = json_numbers(values, where)
+            except InputError:  # name the line of the first value that is not a number
+                bad = next(i for i, v in enumerate(values) if not is_json_number(v))
+                raise InputError(
+                    f"{where}, line {filled[bad]}: {columns.record_name(key)} is "
+                    f"{json.dumps(values[bad])[:30]}, not a number"
+                ) from None
+            yield x, len(data), lambda data=data, filled=filled: _line_tokens(data, key, where, filled)
+            lines += data.count(b"\n")
+
+    parts = blocks()
+    if len(head) < TEXT_BLOCK:
+        got = list(parts)
+        x = np.concatenate([p[0] for p in got]) if got else np.empty(0)
+        return ArraySource(x, dtype, lambda: [t for p in got for t in p[2]()])
+    return TextSource(list(itertools.islice(parts, 1)), parts, dtype, where, length, path)
+
+
+def _line_tokens(data: bytes, key: Any, where: str, filled: list[int]) -> list[Any]:
+    """The text of each number of a block of JSON lines' column `key` (to settle a tie)."""
+    records = [json.loads(line, parse_float=str, parse_int=str) for line in data.split(b"\n") if line.strip()]
+    return columns.record_values(records, key, where, filled)
+
+
+def open_file(path: Path, dtype: Any, column: str | None = None) -> Source:
+    """Numbers from `.npy`, `.json` or text (`.txt`, `.csv`, `.jsonl`, anything else), or the
+    x column (or `column`) of a table (`columns`)."""
     where = f"'{path}'"
     if path.suffix.lower() == ".npy":
-        return NpySource(path, dtype)
+        return NpySource(path, dtype, column)
     try:
         f = open(path, "rb")
     except OSError as e:
@@ -534,12 +500,12 @@ def open_file(path: Path, dtype: Any) -> Source:
                 raise InputError(
                     f"{where} is not a UTF-8 text file; give text, .json or .npy"
                 ) from None
-            return ArraySource(parse_json(text, where), dtype)
+            return ArraySource(parse_json(text, where, column), dtype, lambda: json_tokens(text, column, where))
         try:
             length = os.fstat(f.fileno()).st_size
         except OSError:
             length = None
-        source = _open_text(f, where, dtype, length, path)
+        source = _open_text(f, where, dtype, length, path, column)
     except OSError as e:
         f.close()
         raise InputError(f"cannot read {where}: {e.strerror or e}") from None
@@ -559,10 +525,11 @@ def open_points(
     path: Path | None,
     stdin: IO[str] | None,
     dtype: str,
+    column: str | None = None,
 ) -> Source:
-    """The points x, from the first source given (see the module docstring), in `dtype`."""
-    if dtype not in DTYPES:
-        raise InputError(f"--dtype {dtype}: use float32 or float64", 2)
+    """The points x, from the first source given (see the module docstring), in `dtype`;
+    from a table (a file or standard input), its x column or `column`."""
+    resolve_dtype(dtype)
     want_stdin = "-" in tokens or (path is not None and str(path) == "-")
     numbers = [t for t in tokens if t != "-"]
     given = [
@@ -579,21 +546,25 @@ def open_points(
         raise InputError(
             f"points come from one place: {' and '.join(given)} are given; keep one", 2
         )
+    if column is not None and (numbers or span is not None):
+        raise InputError(
+            f"--column {column} picks a column of --input FILE or standard input, not of "
+            f"{given[0]}", 2,
+        )
     if numbers:
-        return ArraySource(parse_args(numbers), dtype)
+        return ArraySource(parse_args(numbers), dtype, lambda: numbers)
     if span is not None:
         return RangeSource(span[0], span[1], num, dtype)
     if path is not None and not want_stdin:
-        source = open_file(path, dtype)
+        source = open_file(path, dtype, column)
         if source.size == 0:
             raise InputError(f"'{path}' holds no numbers; {HOW_TO_GIVE}")
         return source
     if stdin is not None and (want_stdin or not isatty(stdin)):
         binary = getattr(stdin, "buffer", None)
-        if binary is None:  # a text stream only (a test's): read it whole
-            source: Source = ArraySource(parse_text(stdin.read(), "standard input"), dtype)
-        else:
-            source = _open_text(binary, "standard input", dtype, None)
+        if binary is None:  # a text stream only (a test's)
+            binary = _stdio.BytesIO(stdin.read().encode())
+        source = _open_text(binary, "standard input", dtype, None, None, column)
         if source.size == 0:
             raise InputError(f"no numbers on standard input; {HOW_TO_GIVE}")
         return source
@@ -608,10 +579,11 @@ def read_points(
     path: Path | None,
     stdin: IO[str] | None,
     dtype: str,
+    column: str | None = None,
 ) -> np.ndarray:
     """`open_points`, read whole into one array."""
     return open_points(
-        tokens, span=span, num=num, path=path, stdin=stdin, dtype=dtype
+        tokens, span=span, num=num, path=path, stdin=stdin, dtype=dtype, column=column
     ).read_all()
 
 
@@ -643,7 +615,7 @@ class Spooled(Source):
         if self.file is None:
             self.file = tempfile.TemporaryFile()
             for x in self.source.blocks(tick):
-                self.file.write(x.data)
+                self.file.write(x.view(np.uint8).data)  # bytes: bfloat16 has no buffer type
                 yield x
             self.size = self.source.size
             return

@@ -46,7 +46,9 @@ compare (`--value` drops "dydx", `--grad` drops "y")::
   (`{"alpha": 0.01}` for plain leaky_relu; `{}` for a function without parameters).
 - Numbers are written in the shortest form that reads back as the identical value: Python's
   `repr` for float64 (`0.1`, `-2.0`, `1e-05`), numpy's shortest float32 repr for float32 results
-  (`0.1`, not `0.10000000149011612`, which is the same float32 widened to float64).
+  (`0.1`, not `0.10000000149011612`, which is the same float32 widened to float64), and for
+  float16 and bfloat16 the shortest digits that read back as the same value in that format,
+  written as `repr` writes them (`0.1`, `65500.0`: `formats.shortest`).
 - Non-finite numbers are the strings "NaN", "Infinity" and "-Infinity" in JSON and JSONL, and
   `nan`, `inf`, `-inf` in CSV and TSV, so every document is strict JSON (RFC 8259). That holds
   for every document, records included (flow's ratios are nan when no gradient gets through).
@@ -65,7 +67,11 @@ TSV (the default when stdout is not a terminal): points are `x<TAB>y` lines with
 (compare: x, then for each function in order its y and dydx); table, list and `--verify` rows
 come after the same header line as their CSV; info writes `field<TAB>value` lines.
 
-.npy (`--output FILE.npy`): a 2-D array in the result dtype whose columns are the CSV's.
+.npy (`--output FILE.npy`): a 1-D array of records, one per point, whose fields are the CSV's
+columns, each in the result dtype: `np.load(f)["y"]`; `np.load(f).view((dtype, k))` is the
+2-D array of the k columns. actcli reads it back (its x field, or the one `--column` names).
+float16 is numpy's own; bfloat16 is refused (the CLI says so): numpy alone cannot read
+ml_dtypes' dtype back, and widening it would hide the format the numbers are in.
 """
 
 from __future__ import annotations
@@ -76,11 +82,13 @@ import itertools
 import json
 import math
 from collections.abc import Iterator, Sequence
+from dataclasses import replace
 from pathlib import Path
 from typing import IO, Any
 
 import numpy as np
 
+from actcli.core import formats
 from actcli.io.stream import X_SLOT, Points, Series, Slot, Stream, block_buffer
 
 CHUNK = 1 << 14  # rows per write: a pipe closed early is noticed early
@@ -91,7 +99,10 @@ _NONFINITE_JSON = {"nan": '"NaN"', "inf": '"Infinity"', "-inf": '"-Infinity"'}
 
 
 def number_strings(a: np.ndarray) -> list[str]:
-    """Shortest round-trip text of each number: repr for float64, numpy's float32 repr."""
+    """Shortest round-trip text of each number: repr for float64, numpy's float32 repr, and
+    for float16/bfloat16 repr of the float64 of their shortest decimal."""
+    if formats.is_half(a.dtype):
+        a = formats.shortest(a)
     if a.dtype == np.float64:
         return list(map(repr, a.tolist()))
     # str(np.float32) is the shortest text that reads back as the same float32.
@@ -263,10 +274,17 @@ def points_tsv(p: Points) -> Iterator[str]:
     yield from _tsv_rows(p)
 
 
+def npy_records(names: Sequence[str], dtype: Any) -> np.dtype:
+    """The .npy's record: one field per column of `points_header`, each in the result dtype
+    (the bytes of a 2-D array of the columns, row by row, named)."""
+    return np.dtype([(name, dtype) for name in names])
+
+
 def points_npy(p: Points, path: Path) -> None:
-    """A 2-D array in the result dtype; its columns are those of `points_header`."""
+    """A 1-D array of records whose fields are the columns of `points_header` (x, y, ...)."""
     arrays = [p.x] + [v for s in p.series for _, v in s.columns]
-    np.save(path, np.column_stack(arrays), allow_pickle=False)
+    rows = np.column_stack(arrays)
+    np.save(path, rows.view(npy_records(points_header(p), rows.dtype))[:, 0], allow_pickle=False)
 
 
 POINT_WRITERS = {"json": points_json, "jsonl": points_jsonl, "csv": points_csv, "tsv": points_tsv}
@@ -353,8 +371,25 @@ def _dump(orjson: Any, a: np.ndarray) -> bytes:
     return orjson.dumps(np.ascontiguousarray(a), option=orjson.OPT_SERIALIZE_NUMPY)
 
 
+def _widened(p: Points) -> Points:
+    """`p` with float16/bfloat16 numbers as the float64 of their shortest text (same text)."""
+    if not formats.is_half(p.x.dtype):
+        return p
+    wide = formats.shortest
+    series = [
+        replace(
+            s,
+            columns=tuple((k, wide(v)) for k, v in s.columns),
+            subgradient=None if s.subgradient is None else tuple(map(wide, s.subgradient)),
+        )
+        for s in p.series
+    ]
+    return Points(p.command, wide(p.x), series, p.order)
+
+
 def _rows(p: Points, fmt: str) -> Iterator[bytes]:
     """The rows of `p` as "tsv", "csv" or "jsonl" (without the CSV header), as bytes."""
+    p = _widened(p)
     reference = {"tsv": _tsv_rows, "csv": _csv_rows, "jsonl": _jsonl_rows}[fmt]
     cols = [p.x] + [v for s in p.series for _, v in s.columns]
     orjson = _fast(p.x.size * len(cols), p.x.dtype)
@@ -388,6 +423,8 @@ def _json_items(p: Points, slot: Slot) -> Iterator[bytes]:
         s = p.series[slot[0]]
         key = slot[1]
         values = dict(s.columns)[key]
+    if formats.is_half(values.dtype):
+        values = formats.shortest(values)
 
     def reference(lo: int, hi: int) -> bytes:
         text = json_numbers(values[lo:hi])
@@ -475,10 +512,11 @@ def stream_npy(st: Stream, f: IO[bytes], size: int | None = None) -> None:
     arrays = [st.template.x] + [v for s in st.template.series for _, v in s.columns]
     dtype = np.result_type(*arrays)
     k = len(arrays)
+    descr = np.lib.format.dtype_to_descr(npy_records(points_header(st.template), dtype))
 
     def header(n: int) -> bytes:
         buf = _stdio.BytesIO()
-        d = {"descr": np.lib.format.dtype_to_descr(dtype), "fortran_order": False, "shape": (n, k)}
+        d = {"descr": descr, "fortran_order": False, "shape": (n,)}
         np.lib.format.write_array_header_1_0(buf, d)
         return buf.getvalue()
 

@@ -2,8 +2,9 @@
 written out by plotext (imported only when a chart is drawn).
 
 - `chart(acts, ...)`: f, f', f'' of one or more functions, as a `Chart`.
-- `Chart`: `.text` for stdout, `.warnings` for stderr, `.html()`, `.plain()`, `.save(path)`.
-- `PlotError`: a bad range, size, limit or file name; `str()` is one line a user can act on.
+- `Chart`: `.text` for stdout, `.warnings` for stderr, `.plain()`, `.save(path)` (a .txt, or a
+  figure: actcli.render.figures), `.plan` (what it shows: actcli.render.plan).
+- `PlotError` (from actcli.render.plan): a bad range, size, limit or file name.
 - shading rows come from actcli.render.shading (`vanishing_columns`).
 
 The layout, top to bottom: the title; a panel for f and one under it for each derivative asked
@@ -27,11 +28,23 @@ from typing import Any
 
 import numpy as np
 
-from actcli.core.registry import Activation, ActivationError
+from actcli.core.registry import Activation
 from actcli.render import ticks as tk
-from actcli.render.annotate import FLAT, KINK, STEEPEST, Difference, annotations, max_gap
-from actcli.render.canvas import DIM, Grid, Layer, clip_segment, decimate, dots, paint
+from actcli.render.annotate import FLAT, KINK, STEEPEST
+from actcli.render.canvas import DIM, Grid, Layer, dots, paint
 from actcli.render.palette import PALETTE
+from actcli.render.plan import (  # noqa: F401  (importers' names)
+    FIGURE_COLUMNS,
+    FIGURE_SUFFIXES,
+    SAVE_AS,
+    Plan,
+    PlotError,
+    Series,
+    WriteError,
+    plan,
+    series_label,
+    wrap_note,
+)
 from actcli.render.shading import SHADE, shade_row
 
 MIN_WIDTH = 20
@@ -47,53 +60,45 @@ GLYPHS = ("▞", "•", "+", "x", "*", "o", "#", "%", "=", "~", "@", "&")
 JUMP = "●"  # the value the kink convention gives, where f^(k) jumps
 ZERO = "┈"  # the dim line at y = 0
 MIN_PANEL_ROWS = 2  # a derivative panel shorter than this is not worth having: overlay instead
-DECIMATE_OVER = 4  # decimate when a series has over 4 points per braille sub-column
-
-
-class PlotError(ActivationError):
-    """A chart that cannot be drawn as asked: size, range, limits, orders or file type."""
 
 
 @dataclass(frozen=True)
 class Chart:
-    """A rendered chart. `text` has ANSI colours only if `chart(color=True)` asked for them."""
+    """A rendered chart. `text` has ANSI colours only if `chart(color=True)` asked for them;
+    `plan` is what it shows (actcli.render.plan), which a figure draws too."""
 
     text: str
     warnings: list[str]
     width: int
     height: int
     _grids: dict[bool, Grid] = field(repr=False, compare=False)  # colour -> cells
+    plan: Plan | None = field(default=None, repr=False, compare=False)
 
     def plain(self) -> str:
         """The chart without colour: each series in its own glyph, no ANSI code."""
         return ANSI.sub("", self._grids[False].matrix(False).string(colorless=True)).rstrip("\n")
 
-    def html(self) -> str:
-        """A standalone HTML page with the chart in colour."""
-        return (
-            '<!DOCTYPE html>\n<html>\n<head>\n<meta charset="utf-8">\n<title>actcli chart</title>\n'
-            "<style>pre {font-family: monospace; line-height: 1.1}</style>\n"
-            f"</head>\n<body>\n{self._grids[True].matrix().html()}\n</body>\n</html>\n"
-        )
-
-    def save(self, path: str | Path) -> Path:
-        """Write `.txt` (plain text, no ANSI) or `.html` (coloured page); other suffixes fail."""
+    def save(
+        self, path: str | Path, *, size: tuple[float, float] | None = None, dpi: float | None = None
+    ) -> Path:
+        """Write `.txt` (the chart as plain text, no ANSI), or a figure of the same plan,
+        sampled finely (`.svg`, `.png`, `.pdf`, `.html`: actcli.render.figures.save, with its
+        `size` in inches and a PNG's `dpi`); other suffixes fail."""
         path = Path(path)
         suffix = path.suffix.lower()
-        if suffix not in (".txt", ".html"):
-            raise PlotError(f"cannot save a chart as '{path.name}': use a .txt or .html file name")
-        content = self.html() if suffix == ".html" else self.plain() + "\n"
+        if suffix in FIGURE_SUFFIXES and self.plan is not None:
+            from actcli.render import figures
+
+            return figures.save(self.plan.resampled(FIGURE_COLUMNS), path, size=size, dpi=dpi)
+        if suffix != ".txt":
+            raise PlotError(f"cannot save a chart as '{path.name}': {SAVE_AS}")
+        if size is not None or dpi is not None:
+            raise PlotError("a figure's size and dpi are for .svg, .png, .pdf or .html, not .txt")
         try:
-            path.write_text(content, encoding="utf-8")
+            path.write_text(self.plain() + "\n", encoding="utf-8")
         except OSError as e:
-            raise PlotError(f"cannot write '{path}': {e.strerror or e}") from None
+            raise WriteError(f"cannot write '{path}': {e.strerror or e}") from None
         return path
-
-
-def series_label(act: Activation, order: int) -> str:
-    """'sigmoid', "sigmoid'", "leaky_relu:alpha=0.2'": the primes after the function as it is
-    typed, as in the tables' headers ("leaky_relu:alpha=0.2'(x)")."""
-    return act.label + "'" * order
 
 
 def terminal_size() -> tuple[int, int]:
@@ -137,7 +142,7 @@ def chart(
     - `shade_vanishing`: mark the columns where |f'| < this threshold, one row per function.
     - `logy`: log-scaled y; values <= 0 are left out with a warning, as nan and inf always
       are; PlotError if nothing is left to draw.
-    - `color`: ANSI colours in `.text` (`.html()` is always coloured, `.plain()` never).
+    - `color`: ANSI colours in `.text` (`.plain()` never has them).
     - `annotate`: mark each function's kinks (◆, from the registry), its maximum slope (▲, from
       actcli.core.analysis) and the zeros of f' (○) on the f curve, and say them under the chart.
     - `diff`: draw f − g of exactly two functions, with max |f − g| in the legend: the honest
@@ -150,54 +155,23 @@ def chart(
     (for stderr): points left out, repeated colours or glyphs, a cut title, and pairs of
     series within one row of each other everywhere.
     """
-    acts = list(acts)
-    if diff:
-        if len(acts) != 2:
-            raise PlotError(f"--diff draws f − g of two functions: give two, not {len(acts)}")
-        acts = [Difference(*acts)]
-    orders = _check_orders(orders)
-    start, stop = _check_range(start, stop)
     auto_size = width is None or height is None
     width, height = _check_size(width, height)
-    ylim = _check_ylim(ylim, logy)
-    if not acts:
-        raise PlotError("nothing to plot: give at least one function")
-    if shade_vanishing is not None and not (math.isfinite(shade_vanishing) and shade_vanishing > 0):
-        raise PlotError(f"the shading threshold must be a number > 0, not {shade_vanishing:g}")
-    if points is not None and (int(points) != points or points < 2):
-        raise PlotError(f"points must be a whole number >= 2, not {points}")
-
-    pairs = [(i, act, order) for i, act in enumerate(acts) for order in orders]
-    series = [
-        _Series(act, order, _color(i), GLYPHS[k % len(GLYPHS)])
-        for k, (i, act, order) in enumerate(pairs)
-    ]
+    pl = plan(acts, start, stop, points=points, orders=orders, ylim=ylim, title=title,
+             shade_vanishing=shade_vanishing, logy=logy, overlay=overlay, annotate=annotate,
+             diff=diff, axis_names=axis_names, columns=width)  # fmt: skip
+    acts, start, stop, orders, ylim, series = pl.acts, pl.start, pl.stop, pl.orders, pl.ylim, pl.series
+    for k, s in enumerate(series):
+        s.color, s.glyph = _color(s.index), GLYPHS[k % len(GLYPHS)]
     warnings = _crowding(acts, series)
-    if diff:
-        largest, at = max_gap(acts[0], start, stop)
-        for s in series:
-            if s.order == 0:
-                s.label += f" (max |f − g| = {largest:.4g} at x = {at:.4g})"
     note_lines = []
-    if annotate:  # marks on the lowest order drawn (f, unless --only-deriv)
-        notes = [annotations(a, a.label, start, stop) for a in acts]
+    if annotate:
         note_lines = [f"{KINK} kink · {STEEPEST} max f' · {FLAT} f' = 0"]
-        note_lines += [line for a in notes for line in _wrap(a.note, width - 1)]
-        for s in series:
-            if s.order == min(orders):
-                s.marks = next(a.marks for a, f in zip(notes, acts, strict=True) if f is s.act)
+        note_lines += [line for a in pl.notes for line in wrap_note(a.note, width - 1)]
     if title and len(title) > width:
         warnings.append(f"the title is cut to the chart's {width} columns: '{title}'")
         title = title[: width - 1] + "…"
-
-    n = int(points) if points is not None else 2 * width + 1  # odd: x = 0 is a sample
-    x = np.linspace(start, stop, n)
-    bins = 2 * max(1, width - 8)  # braille sub-columns, near enough: for decimation only
-    for s in series:
-        warnings += s.sample(x, logy, bins)
-    if not any(len(s.xs) for s in series):
-        why = "non-finite or <= 0 on a log y axis" if logy else "non-finite"
-        raise PlotError(f"nothing to plot: every value is {why}")
+    warnings += pl.warnings
 
     shaded = acts if shade_vanishing is not None else []
     legend = _legend_entries(series)
@@ -208,7 +182,7 @@ def chart(
         height = lay.height
         axes = [
             _Panel([s for s in series if s.order in group], r, ylim, logy,
-                   axis_names[1] if axis_names else _axis_label(acts, group, diff))  # fmt: skip
+                   pl.panel_label(group))  # fmt: skip
             for group, r in zip(lay.panels, lay.rows, strict=True)
         ]
         gutter = max(1, *(len(lab) for p in axes for lab in p.ylabels))
@@ -240,7 +214,7 @@ def chart(
         for k, p in enumerate(axes):
             p.draw(grid, row, gutter, columns, first=k == 0, braille=braille(colored))
             row += p.rows + 1
-        _x_axis(grid, row, gutter, columns, start, stop, xticks, xlabels, axis_names[0] if axis_names else "x" if _is_math(acts) else "")
+        _x_axis(grid, row, gutter, columns, start, stop, xticks, xlabels, pl.x_name)
         row += 2
         for i, shade in enumerate(shades):
             shade.draw(grid, row, gutter + 1, _color(i))
@@ -256,11 +230,11 @@ def chart(
             row += 1
         return grid
 
-    grids = _LazyGrids({color: draw(color)}, draw)  # the other one when .plain() or .html() asks
+    grids = _LazyGrids({color: draw(color)}, draw)  # the other one when .plain() asks
     text = grids[color].matrix(color).string(colorless=not color).rstrip("\n")
     if not color:
         text = ANSI.sub("", text)  # plotext writes reset codes even without colours
-    return Chart(text, warnings, width, height, grids)
+    return Chart(text, warnings, width, height, grids, pl)
 
 
 @dataclass
@@ -317,7 +291,7 @@ class _LazyGrids(dict):
         return self[colored]
 
 
-def _crowding(acts: list[Activation], series: list[_Series]) -> list[str]:
+def _crowding(acts: list[Activation], series: list[Series]) -> list[str]:
     """One line when colours or glyphs must repeat, naming what shares them."""
     notes: list[str] = []
     if len(acts) > len(PALETTE):
@@ -341,56 +315,6 @@ def _color(i: int) -> int:
     return PALETTE[i % len(PALETTE)]
 
 
-def _is_math(acts: Sequence[Any]) -> bool:
-    """Activations (not flow's layers dressed as one): their axes are x and f(x)."""
-    return all(hasattr(a, "grad") for a in acts)
-
-
-def _axis_label(acts: Sequence[Any], orders: Sequence[int], diff: bool = False) -> str:
-    if not _is_math(acts):
-        return ""
-    if diff:
-        return ", ".join(f"f{'′' * o}(x) − g{'′' * o}(x)".replace("′", "'") for o in orders)
-    return ", ".join("f" + "'" * o + "(x)" for o in orders)
-
-
-def _wrap(text: str, width: int) -> list[str]:
-    """A note in lines of at most `width`, broken after ' · ' where it can be, else anywhere."""
-    lines: list[str] = []
-    for part in text.split(" · "):
-        if lines and len(lines[-1]) + 3 + len(part) <= width:
-            lines[-1] += " · " + part
-        else:
-            lines += [("  " if lines else "") + part[i : i + width - 2] for i in range(0, len(part), width - 2)]
-    return lines
-
-
-# Checks
-
-
-def _check_orders(orders: Sequence[int]) -> tuple[int, ...]:
-    out: list[int] = []
-    for o in orders:
-        if o not in (0, 1, 2) or isinstance(o, bool):
-            raise PlotError(f"derivative order must be 0, 1 or 2, not {o!r}")
-        if o not in out:
-            out.append(int(o))
-    if not out:
-        raise PlotError("nothing to plot: no derivative order given")
-    return tuple(out)
-
-
-def _check_range(start: float, stop: float) -> tuple[float, float]:
-    start, stop = float(start), float(stop)
-    if not (math.isfinite(start) and math.isfinite(stop)):
-        raise PlotError(f"the x range must be finite, not [{start:g}, {stop:g}]")
-    if start >= stop:
-        raise PlotError(f"the x range is empty: start {start:g} must be less than stop {stop:g}")
-    if not math.isfinite(stop - start):
-        raise PlotError(f"the x range [{start:g}, {stop:g}] is too wide")
-    return start, stop
-
-
 def _check_size(width: int | None, height: int | None) -> tuple[int, int]:
     tw, th = terminal_size() if width is None or height is None else (0, 0)
     for value, what, least in ((width, "width", MIN_WIDTH), (height, "height", MIN_HEIGHT)):
@@ -402,127 +326,6 @@ def _check_size(width: int | None, height: int | None) -> tuple[int, int]:
     return width, height
 
 
-def _check_ylim(ylim: tuple[float, float] | None, logy: bool) -> tuple[float, float] | None:
-    if ylim is None:
-        return None
-    lo, hi = (float(v) for v in ylim)
-    if not (math.isfinite(lo) and math.isfinite(hi) and lo < hi):
-        raise PlotError(f"y limits must be finite with lo < hi, not ({lo:g}, {hi:g})")
-    if logy and lo <= 0:
-        raise PlotError(f"y limits must be > 0 on a log y axis, not ({lo:g}, {hi:g})")
-    return lo, hi
-
-
-# Data
-
-
-class _Series:
-    """One curve: f^(order) of one function, its colour and glyph, its points once sampled."""
-
-    def __init__(self, act: Activation, order: int, color: int, glyph: str) -> None:
-        self.act, self.order, self.color, self.glyph = act, order, color, glyph
-        self.label = series_label(act, order)
-        self.xs = self.ys = np.empty(0)
-        self.breaks = np.empty(0, dtype=np.intp)  # indices that start a new stroke
-        self.jumps: list[tuple[float, float]] = []  # (kink, the convention's value there)
-        self.marks: list[tuple[float, str]] = []  # (x, mark) from annotate, drawn on the curve
-        self.grid_x = self.grid_y = np.empty(0)  # every sample, for the closeness check
-
-    def sample(self, x: np.ndarray, logy: bool, bins: int) -> list[str]:
-        y = np.asarray(self.act.derivative(x, self.order), dtype=np.float64)
-        finite = np.isfinite(y)
-        keep = finite & (y > 0) if logy else finite
-        warnings = []
-        if not finite.all():
-            warnings.append(f"{self.label}: left out {_count(~finite, 'non-finite point')}")
-        nonpositive = finite & ~keep
-        if nonpositive.any():
-            warnings.append(
-                f"{self.label}: left out {_count(nonpositive, 'point')} <= 0 (log y axis)"
-            )
-        idx = decimate(y, keep, bins) if len(x) > DECIMATE_OVER * bins else np.flatnonzero(keep)
-        # On a log axis we plot log10(y) on a linear one and label the ticks 10^k ourselves.
-        self.xs, self.ys = x[idx], np.log10(y[idx]) if logy else y[idx]
-        if not keep.all():  # a stroke stops where a point was left out, not bridging the gap
-            dropped = np.cumsum(~keep)[idx]
-            self.breaks = np.flatnonzero(np.diff(dropped)) + 1
-        self.grid_x = x
-        with np.errstate(all="ignore"):
-            self.grid_y = np.where(keep, np.log10(np.where(keep, y, 1)) if logy else y, np.nan)
-        self._cut_jumps(float(x[0]), float(x[-1]), logy)
-        return warnings
-
-    def _cut_jumps(self, start: float, stop: float, logy: bool) -> None:
-        """At each kink where f^(order) jumps, end the stroke at the left limit and start the
-        next at the right one: no riser, as if every value between were taken."""
-        kinks = [k for k in getattr(self.act, "kinks", ()) if start <= k <= stop]
-        for k in kinks:
-            d = 1e-9 * max(1.0, abs(k))
-            with np.errstate(all="ignore"):
-                left, at, right = (
-                    float(v)
-                    for v in np.asarray(
-                        self.act.derivative(np.array([k - d, k, k + d]), self.order), np.float64
-                    )
-                )
-            if not (math.isfinite(left) and math.isfinite(right)):
-                continue
-            if abs(left - right) <= 1e-6 * max(1.0, abs(left), abs(right)):
-                continue  # continuous here: a kink of a lower derivative
-            self.jumps.append((k, at))
-            pts = [(k, left, False), (k, right, True)]
-            if logy:
-                pts = [(px, math.log10(py), b) for px, py, b in pts if py > 0]
-            pts = [p for p in pts if (p[2] and k < stop) or (not p[2] and k > start)]
-            i = int(np.searchsorted(self.xs, k - d / 2, "left"))
-            j = int(np.searchsorted(self.xs, k + d / 2, "right"))
-            starts = np.zeros(len(self.xs), dtype=bool)
-            starts[self.breaks] = True
-            self.xs = np.concatenate([self.xs[:i], [p[0] for p in pts], self.xs[j:]])
-            self.ys = np.concatenate([self.ys[:i], [p[1] for p in pts], self.ys[j:]])
-            starts = np.concatenate([starts[:i], [p[2] for p in pts], starts[j:]]).astype(bool)
-            self.breaks = np.flatnonzero(starts[1:]) + 1
-
-    def clip(self, lo: float, hi: float) -> None:
-        """Cut the strokes at y = lo and y = hi. plotext 6.1 walks a line cell by cell, even
-        off the canvas: a point at 1e300 would make it allocate until it aborts."""
-        out = (self.ys < lo) | (self.ys > hi)
-        if not out.any():
-            return
-        xs, ys, starts = self.xs.tolist(), self.ys.tolist(), set(self.breaks.tolist()) | {0}
-        cx: list[float] = []
-        cy: list[float] = []
-        breaks: list[int] = []
-        for i in range(len(xs)):
-            if i in starts:
-                if not out[i]:
-                    breaks.append(len(cx))
-                    cx.append(xs[i])
-                    cy.append(ys[i])
-                continue
-            seg = clip_segment(xs[i - 1], ys[i - 1], xs[i], ys[i], lo, hi)
-            if seg is None:
-                continue
-            (ax, ay), (bx, by) = seg
-            if out[i - 1]:  # the stroke comes back in: a new one starts at the boundary
-                breaks.append(len(cx))
-                cx.append(ax)
-                cy.append(ay)
-            if out[i] or not out[i - 1]:
-                cx.append(bx)
-                cy.append(by)
-            else:
-                cx.append(xs[i])
-                cy.append(ys[i])
-        self.xs, self.ys = np.array(cx), np.array(cy)
-        self.breaks = np.array([b for b in breaks if b > 0], dtype=np.intp)
-
-
-def _count(mask: np.ndarray, noun: str) -> str:
-    n = int(np.count_nonzero(mask))
-    return f"{'all ' if n == len(mask) > 1 else ''}{n} {noun}{'' if n == 1 else 's'}"
-
-
 # Panels and axes
 
 
@@ -531,7 +334,7 @@ class _Panel:
 
     def __init__(
         self,
-        series: list[_Series],
+        series: list[Series],
         rows: int,
         ylim: tuple[float, float] | None,
         logy: bool,
@@ -652,7 +455,7 @@ def _x_axis(
         grid.put(row + 1, at, label)
 
 
-def _legend_entries(series: list[_Series]) -> list[tuple[str, str, int]]:
+def _legend_entries(series: list[Series]) -> list[tuple[str, str, int]]:
     return [(s.glyph, s.label, s.color) for s in series]
 
 

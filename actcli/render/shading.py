@@ -1,5 +1,5 @@
 """Shading of vanishing gradients: which columns of a chart have |f'| < t somewhere inside them,
-and the row under the chart that marks them.
+the row under the chart that marks them, and the same columns as x intervals for a figure.
 """
 
 from __future__ import annotations
@@ -60,6 +60,27 @@ def vanishing_columns(
     return marked
 
 
+def column_spans(marked: np.ndarray, start: float, stop: float) -> list[tuple[float, float]]:
+    """The marked columns (of `vanishing_columns`) as x intervals [a, b], neighbours merged:
+    what a figure shades (each column spans half a step either side of its centre)."""
+    h = (stop - start) / max(1, len(marked) - 1)
+    edges = np.diff(np.concatenate([[0], marked.astype(np.int8), [0]]))
+    first, last = np.flatnonzero(edges == 1), np.flatnonzero(edges == -1) - 1
+    lo = np.maximum(start + (first - 0.5) * h, start)
+    hi = np.minimum(start + (last + 0.5) * h, stop)
+    return list(zip(lo.tolist(), hi.tolist(), strict=True))
+
+
+def shade_label(label: str, threshold: float, marked: np.ndarray, start: float, stop: float) -> str:
+    """"|sigmoid'| < 0.01", with "nowhere in [a, b]" or "everywhere" when it is."""
+    text = f"|{label}| < {threshold:g}"
+    if not marked.any():
+        text += f" nowhere in [{start:g}, {stop:g}]"
+    elif marked.all():
+        text += " everywhere"
+    return text
+
+
 def widest_run(mask: np.ndarray) -> tuple[int, int]:
     """[a, b) of the longest run of True in `mask` (the first one on ties)."""
     best, a = (0, 0), None
@@ -94,11 +115,7 @@ def shade_row(
 ) -> ShadeRow:
     """|f'| < threshold under the plot's columns, labelled "|f'| < t" in the widest gap."""
     marked = vanishing_columns(act, threshold, start, stop, columns)
-    label = f"|{label}| < {threshold:g}"
-    if not marked.any():
-        label += f" nowhere in [{start:g}, {stop:g}]"
-    elif marked.all():
-        label += " everywhere"
+    label = shade_label(label, threshold, marked, start, stop)
     a, b = widest_run(~marked)
     width = len(label) + 2
     return ShadeRow(marked, label, a + (b - a - width) // 2 if b - a >= width else None)

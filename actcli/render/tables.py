@@ -7,7 +7,8 @@ functions that draw, so commands that write JSON or TSV never load it.
 - `info_table`: `actcli info`, one field a line.
 - `layers_table`: `flow` and `dead`, one row per layer, the functions side by side.
 - `dialects_table`: `dialects`, one row per framework, disagreements highlighted.
-- `flow_chart`: `flow --plot`, the gradient norm per layer on a log scale.
+- `flow_chart`: `flow --plot`, the gradient norm per layer on a log scale; `flow_plan`, its
+  figure's.
 - `use_color`: whether a chart gets ANSI colours.
 - `progress`: a progress bar on stderr for long work (the caller checks it is a terminal).
 
@@ -22,7 +23,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from actcli.io.records import MISSING, cell
+from actcli.io.records import MISSING, cell, saturation_cells
 from actcli.io.sources import InputError
 from actcli.io.stream import Points
 from actcli.io.writers import number_strings, with_intervals
@@ -32,6 +33,7 @@ if TYPE_CHECKING:
 
     from actcli.core.flow import FlowResult
     from actcli.render.charts import Chart
+    from actcli.render.plan import Plan
 
 ROW_LIMIT = 1000  # rows drawn on a terminal; pipes and files get them all
 
@@ -66,6 +68,7 @@ INFO_LABELS = {
     "source": "source",
     "notes": "notes",
     "dialect_differences": "other frameworks",
+    "saturation": "saturation",  # info --dtype: labelled "in float16", ...
 }
 # `info EXPR`: what the probe measured, as no declaration exists.
 EXPRESSION_INFO_LABELS = {
@@ -79,6 +82,7 @@ EXPRESSION_INFO_LABELS = {
     "vanishing_gradient": "vanishing gradient",
     "dying_units": "dying units",
     "max_slope": "maximum slope",
+    "saturation": "saturation",
 }
 
 
@@ -371,6 +375,11 @@ def info_table(
             )
             table.add_row(Text(label), Text(text or "none: every framework agrees"))
             continue
+        if key == "saturation":
+            cells = saturation_cells(value)
+            text = "\n".join(cells[k] for k in ("f_saturates", "grad_zero", "f_finite"))
+            table.add_row(Text(f"in {value['dtype']}"), Text(text + "\n(computed at every value)"))
+            continue
         if key == "params":
             value = [
                 f"{k} = {cell(v)}: {record['param_info'][k]['doc']} "
@@ -590,7 +599,22 @@ def flow_chart(
     glyphs, legend, clipping and ANSI rule; a layer whose norm is 0 or not finite is left out,
     with a warning.
     """
-    from actcli.render.charts import PlotError, chart
+    from actcli.render.charts import chart
+
+    series, kw = _flow_request(result, labels)
+    return chart(series, width=width, height=height, color=color, **kw)
+
+
+def flow_plan(result: FlowResult, labels: Sequence[str]) -> Plan:
+    """The plan of `flow_chart`, for a figure (actcli.render.figures)."""
+    from actcli.render.plan import plan
+
+    series, kw = _flow_request(result, labels)
+    return plan(series, **kw)
+
+
+def _flow_request(result: FlowResult, labels: Sequence[str]) -> tuple[list[Any], dict[str, Any]]:
+    from actcli.render.plan import PlotError
 
     if result.depth < 2:
         raise PlotError("--plot needs at least 2 layers to draw; raise --depth")
@@ -598,15 +622,12 @@ def flow_chart(
         _Layers(f"{label} ({f.init})", f.grad_norm)
         for label, f in zip(labels, result.functions, strict=True)
     ]
-    return chart(
-        series,  # type: ignore[arg-type]  (duck-typed: name, label, derivative)
-        1,
-        result.depth,
-        points=result.depth,
-        width=width,
-        height=height,
-        title="gradient norm ||dL/dW|| per layer (1 = input side), log scale",
-        color=color,
-        logy=True,
-        axis_names=("layer", "||dL/dW||"),
-    )
+    kw = {
+        "start": 1,
+        "stop": result.depth,
+        "points": result.depth,
+        "title": "gradient norm ||dL/dW|| per layer (1 = input side), log scale",
+        "logy": True,
+        "axis_names": ("layer", "||dL/dW||"),
+    }
+    return series, kw
