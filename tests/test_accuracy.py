@@ -314,3 +314,85 @@ def test_reduction_modulo_pi_of_huge_doubles() -> None:
             v = (mp.mpf(h[i]) + mp.mpf(low[i])) * mp.mpf(2) ** int(shift[i])
             r = v - mp.nint(v / mp.pi) * mp.pi
             assert abs(mp.mpf(rh[i]) + mp.mpf(rl[i]) - r) <= abs(r) * mp.mpf(10) ** -27, (h[i], shift[i])
+
+
+# --- numerics' building blocks, found unpinned by mutation testing (tests/MUTANTS.md) ---------
+
+
+def test_logistic_forms_never_pass_their_true_maximum():
+    """σ' <= 1/4 and sech² <= 1: next to 0 the closed forms round above them ~1 time in 3."""
+    from actcli.core import numerics
+
+    z = np.arange(-(2**20), 2**20) * 2.0**-40  # |z| up to 1e-6: e/(1 + e)² > 1/4 at 9598 of them
+    assert numerics.dsigmoid(z).max() == 0.25
+    assert numerics.dsigmoid_dd(z, np.full_like(z, 1e-30)).max() == 0.25
+    assert numerics.sech2(z).max() == 1.0
+
+
+def test_mul_scales_and_saturates_without_warnings():
+    from actcli.core.numerics import mul
+
+    big = np.finfo(np.float64).max
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        assert mul(np.array([3.0, -2.0, 0.0]), 0.5).tolist() == [1.5, -1.0, 0.0]
+        assert mul(np.array([3.0, -2.0]), -1.0).tolist() == [-3.0, 2.0]
+        got = mul(np.array([big / 2, -big / 2, big, 1.0, np.inf]), 2.0)
+        assert got.tolist() == [big, -big, np.inf, 2.0, np.inf]
+        assert mul(np.array([big / 4, 1e308]), -4.0).tolist() == [-big, -np.inf]
+
+
+@pytest.mark.parametrize("th, tl", [(0.0, 0.0), (0.3, 1e-17), (1.37, 1e-9), (2.9, -1e-9), (7.5, 0.0), (27.5, 0.0)])
+def test_erfcx_against_mpmath(th, tl):
+    """erfcx(th + tl) = e^(t²)·erfc(t), to about 1 ULP (its only caller keeps the magnitude)."""
+    import mpmath
+
+    from actcli.core.numerics import erfcx
+
+    with mpmath.workdps(40):
+        t = mpmath.mpf(th) + mpmath.mpf(tl)
+        want = float(mpmath.exp(t * t) * mpmath.erfc(t))
+    got = erfcx(np.array([th]), np.array([tl]))[0]
+    assert abs(got - want) <= 2 * np.spacing(want), (got, want)
+
+
+def test_logistic_of_a_double_double_argument_against_mpmath():
+    """σ(zh + zl) and σ'(zh + zl) carry zl to first order; zl = 1e-9 makes that order visible."""
+    import mpmath
+
+    from actcli.core.numerics import dsigmoid_dd, sigmoid_dd
+
+    zh = np.array([-3.0, -0.5, 0.0, 0.5, 0.9, 3.0])
+    zl = np.full_like(zh, 1e-9)
+    with mpmath.workdps(40):
+        s = [1 / (1 + mpmath.exp(-(mpmath.mpf(h) + mpmath.mpf(lo)))) for h, lo in zip(zh, zl, strict=True)]
+        want = np.array([float(v) for v in s])
+        want_d = np.array([float(v * (1 - v)) for v in s])
+    np.testing.assert_allclose(sigmoid_dd(zh, zl), want, rtol=4e-16, atol=0)
+    np.testing.assert_allclose(dsigmoid_dd(zh, zl), want_d, rtol=8e-16, atol=0)
+
+
+def test_sum_k_is_exact_to_the_double_double():
+    from fractions import Fraction
+
+    from actcli.core.numerics import sum_k
+
+    cases = [[1e16, 1.0, -1e16, 1e-16, 3e-33], [0.1, 0.2, 0.3, -0.6, 1e-20, 7e-37], [1.0, 1e-30, -1.0, 5e-50, 2.0],
+             [-11.073730471651931, 1.9958453284708085e-15, 2.355056117302252e-29, 759519522478379.1, 25438811651761.727]]
+    for terms in cases:
+        hi, lo = sum_k([np.array([t]) for t in terms])
+        exact = sum(Fraction(t) for t in terms)
+        assert hi[0] == float(exact) and lo[0] == float(exact - Fraction(hi[0])), terms
+
+
+@pytest.mark.parametrize("near_one", [False, True])
+def test_sin2_against_mpmath(near_one):
+    """sin²(h) for m = rint(h/π) (or h/(π/2)) even and odd, away from the zeros mπ."""
+    import mpmath
+
+    from actcli.core.numerics import sin2
+
+    h = np.array([0.3, 1.2, 2.0, 2.9, 3.5, 4.4, 5.0, 7.7, 100.0, -2.0, -5.0])
+    with mpmath.workdps(40):
+        want = np.array([float(mpmath.sin(mpmath.mpf(v)) ** 2) for v in h])
+    np.testing.assert_allclose(sin2(h, near_one=near_one), want, rtol=8e-16, atol=0)

@@ -346,3 +346,16 @@ def test_jsonable_and_dumps_write_strict_json_and_keep_unicode():
         '{"f": "α·x", "v": ["NaN", "Infinity", "-Infinity", 1.5, [2.0, "-Infinity"]], "n": null}'
     )
     assert writers.jsonable(0.0) == 0.0 and writers.jsonable(-0.0) == 0.0
+
+
+def test_compare_json_names_each_functions_dialect_in_both_writers():
+    x = np.array([1.0])
+    series = [_series("gelu", [2.0], dialect="jax"), _series("relu", [3.0])]
+    series[0] = stream.Series("gelu_tanh", {}, "gelu", series[0].columns, "jax")
+    p = stream.Points("compare", x, series)
+    want = (
+        '{"dtype": "float64", "x": [1.0], "functions": [{"function": "gelu_tanh", "params": {}, '
+        '"dialect": "jax", "y": [2.0]}, {"function": "f", "params": {}, "y": [3.0]}]}\n'
+    )
+    assert "".join(writers.points_json(p)) == want
+    assert b"".join(writers.stream_json(stream.Stream.of_points(p))).decode() == want

@@ -452,3 +452,17 @@ def test_compare_of_one_function_and_one_column_keeps_its_jsonl_shape(monkeypatc
     got = b"".join(writers.stream_jsonl(stream.Stream.of(job, sources.ArraySource(x)))).decode()
     assert got.splitlines()[0] == '{"x": 0.5, "y": {"relu": 0.5}}'
     assert got == "".join(writers.points_jsonl(job.points(x)))
+
+
+def test_odd_derivatives_beside_intervals_keep_the_reference_text(small_blocks):
+    """A dydx column of odd numbers (1e-05) in runs without intervals, beside a run of
+    intervals: each run of the column is checked for odd numbers, not only for intervals."""
+    act = actcli.get("leaky_relu:alpha=1e-05")
+    job = stream.Job("grad", ((act, act.label),), (1,), order=1, kink_math=True)
+    x = np.linspace(-3.0, -0.5, 640)
+    x[64:128] = 0.0
+    p = job.points(x)
+    got = b"".join(writers.stream_json(stream.Stream.of_points(p))).decode()
+    assert got == "".join(writers.points_json(p))
+    dydx = json.loads(got)["dydx"]
+    assert dydx[:64] == [1e-05] * 64 and dydx[64] == [1e-05, 1.0] and "[1e-05, 1e-05, " in got

@@ -41,7 +41,7 @@ MODULES: dict[str, tuple[list[str], list[str]]] = {
     ),
     "kernels": (
         ["actcli/core/kernels.py"],
-        ["tests/test_core.py", "tests/test_accuracy.py"],
+        ["tests/test_core.py", "tests/test_accuracy.py", "tests/test_half.py"],
     ),
     "writers": (
         ["actcli/io/writers.py"],
@@ -50,6 +50,9 @@ MODULES: dict[str, tuple[list[str], list[str]]] = {
             "tests/test_io_stream.py",
             "tests/test_cli_stream.py",
             "tests/test_cli.py",
+            "tests/test_cli_dialects.py",
+            "tests/test_roundtrip.py",
+            "tests/test_half.py",
         ],
     ),
     "numerics": (
@@ -68,6 +71,8 @@ MODULES: dict[str, tuple[list[str], list[str]]] = {
             "tests/test_cli_stream.py",
             "tests/test_cli_errors.py",
             "tests/test_cli.py",
+            "tests/test_roundtrip.py",
+            "tests/test_half.py",
         ],
     ),
     "expr": (["actcli/core/expr/*"], ["tests/test_expr.py"]),
