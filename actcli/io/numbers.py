@@ -97,19 +97,25 @@ def parse_numbers(text: str, source: str, lines_before: int = 0) -> np.ndarray:
     raise AssertionError("unreachable")  # pragma: no cover
 
 
-def parse_json(text: str, source: str, column: str | None = None) -> np.ndarray:
-    """A JSON array of numbers ("NaN", "Infinity" and "-Infinity" stand for themselves), or
-    the column `column` (else "x") of actcli's JSON document (`columns.document_columns`)."""
+def loads_json(text: str | bytes) -> tuple[Any, bool]:
+    """json.loads, and whether a number nearer 0 than float64's smallest was read as 0 (json
+    reads 1e-400 as 0.0, as it reads 0.0; it reads 1e400 as inf). ValueError if not JSON."""
     underflows: list[str] = []
 
-    def read_float(token: str) -> float:  # json reads 1e-400 as 0.0, as it reads 0.0
+    def read_float(token: str) -> float:
         value = float(token)
         if value == 0 and not ZERO_TOKENS.fullmatch(token.encode()):
             underflows.append(token)
         return value
 
+    return json.loads(text, parse_float=read_float), bool(underflows)
+
+
+def parse_json(text: str, source: str, column: str | None = None) -> np.ndarray:
+    """A JSON array of numbers ("NaN", "Infinity" and "-Infinity" stand for themselves), or
+    the column `column` (else "x") of actcli's JSON document (`columns.document_columns`)."""
     try:
-        data = json.loads(text, parse_float=read_float)
+        data, underflows = loads_json(text)
     except ValueError as e:
         raise InputError(f"{source} is not valid JSON: {e}") from None
     what = ""

@@ -39,13 +39,13 @@ from actcli.io import columns
 from actcli.io.errors import InputError
 from actcli.io.errors import InputWarning as InputWarning  # where callers have found it
 from actcli.io.numbers import (
-    ZERO_TOKENS,
     check_text,
     column_numbers,
     decode,
     is_json_number,
     json_numbers,
     last_separator,
+    loads_json,
     parse_args,
     parse_json,
     parse_numbers,
@@ -492,16 +492,8 @@ def _has_zero(records: list[Any], key: Any) -> bool:
 def _json_records(array: bytes, data: bytes, lines: int, where: str) -> list[Any]:
     """The objects of JSON lines read by the json module (numbers beyond float64 as inf, with
     the warning an array gets; nearer 0 than its smallest, a warning), or the first bad line."""
-    underflows: list[str] = []
-
-    def read_float(token: str) -> float:
-        value = float(token)
-        if value == 0 and not ZERO_TOKENS.fullmatch(token.encode()):
-            underflows.append(token)
-        return value
-
     try:
-        records = json.loads(array, parse_float=read_float)
+        records, underflows = loads_json(array)
     except ValueError:
         for i, line in enumerate(data.split(b"\n"), lines + 1):
             try:
