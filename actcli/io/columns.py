@@ -4,17 +4,19 @@ A table's column is the x column (its first) unless `--column` names another, by
 (the CSV header's: `x`, `y`, `dydx`, `d2ydx2`, `y[sigmoid]`, `dydx[sigmoid]`) or by its
 position from 1 (the CSV's order, which every format shares). What is a table:
 
-- text whose first line is two or more names separated by commas or tabs, none of them a
-  number: CSV or TSV with a header (actcli's `--csv`);
-- text whose lines hold tabs: TSV without a header (actcli's default in a pipe), columns by
-  position only; every line must have as many fields as the first;
+- text whose first line is two or more names separated by commas or tabs, each with a letter
+  and none a number: CSV or TSV with a header (actcli's `--csv`);
+- text whose first line has tabs and starts with a number: TSV without a header (actcli's
+  default in a pipe; a line is a row), columns by position only;
 - a JSON object: actcli's eval, grad or compare document (`"x"`, `"y"`, ..., and compare's
-  functions as `y[NAME]`, `dydx[NAME]` by their "function");
+  functions as `y[NAME]`, `dydx[NAME]` by their "function", with their "params" where two
+  share a name);
 - JSON lines of objects (actcli's `--jsonl`; compare's `{"y": {"sigmoid": ..}}` as `y[sigmoid]`);
 - `.npy`: actcli's own layout is a 1-D array of records whose fields are the CSV's columns;
   a 2-D array of numbers is rows of columns, read only with `--column N`.
 
-Numbers are parsed by `actcli.io.sources`; this module only finds where they are.
+Every row of a text table has as many fields as the first. Numbers are parsed by
+`actcli.io.numbers`; this module only finds where they are.
 """
 
 from __future__ import annotations
