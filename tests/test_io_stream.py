@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 
 import actcli
-from actcli.io import numbers, sources, stream, writers
+from actcli.io import columns, numbers, sources, stream, writers
 
 
 @pytest.fixture
@@ -466,3 +466,82 @@ def test_odd_derivatives_beside_intervals_keep_the_reference_text(small_blocks):
     assert got == "".join(writers.points_json(p))
     dydx = json.loads(got)["dydx"]
     assert dydx[:64] == [1e-05] * 64 and dydx[64] == [1e-05, 1.0] and "[1e-05, 1e-05, " in got
+
+
+# --- numbers in text: `actcli.io.numbers` directly (#21, its mutation run's survivors) -------
+
+
+def test_bad_tokens_are_shown_whole_up_to_30_characters():
+    with pytest.raises(numbers.InputError) as e:
+        numbers.parse_args(["1", "a" * 30])
+    assert str(e.value) == (
+        f"'{'a' * 30}' (point 2 on the command line) is not a number; "
+        "points look like 1, -2.5, 1e-3, nan, inf"
+    )
+    with pytest.raises(numbers.InputError) as e:
+        numbers.parse_numbers("1\n2 " + "b" * 31, "input", 4)
+    assert str(e.value) == (
+        f"input, line 6: '{'b' * 27}...' is not a number; give numbers separated by spaces, "
+        "commas or newlines (or a JSON array)"
+    )
+
+
+@pytest.mark.parametrize(
+    "text, column, message",
+    [
+        ('[1, "a"]', None, 'input: element 1 ("a") is not a number; use numbers, or the strings '
+         '"NaN", "Infinity", "-Infinity"'),
+        ('[1, "' + "c" * 40 + '"]', None, 'input: element 1 ("' + "c" * 29 + ") is not"),
+        ("[1, 2]", "2", "--column 2: input is a list of numbers, not a table with columns"),
+        ('{"x": 1}', None, "input: a JSON object with no arrays"),
+        ("3", None, "input: expected a JSON array of numbers, got int"),
+    ],
+)  # fmt: skip
+def test_json_mistakes_are_named(text, column, message):
+    with pytest.raises(numbers.InputError) as e:
+        numbers.parse_json(text, "input", column)
+    assert str(e.value).startswith(message), str(e.value)
+
+
+def test_json_numbers_are_float64_and_a_written_nan_is_no_inf():
+    assert numbers.parse_json("[1, 2]", "input").dtype == np.float64
+    with pytest.warns(numbers.InputWarning, match="beyond float64's range"):
+        assert numbers.parse_json('["NaN", 1e999]', "input")[1] == np.inf
+
+
+def test_empty_fields_are_named_by_their_line():
+    with pytest.raises(numbers.InputError, match="^input, line 2: an empty field"):
+        numbers.check_text(b"\n1,,2\n3\n4\n", np.array([1.0, 2, 3, 4]), "input", 0)
+
+
+def test_long_plain_text_is_read_by_orjson_as_float64():
+    assert numbers.plain_numbers(b"1\n2\n") is None  # short: numpy reads it
+    exact = b"7\n" * (numbers.FAST_TEXT // 2)  # FAST_TEXT bytes: long enough
+    assert numbers.plain_numbers(exact).tolist() == [7.0] * (numbers.FAST_TEXT // 2)
+    x = numbers.plain_numbers(b"1\n" * 3000)
+    assert x.dtype == np.float64 and x.size == 3000
+    mixed = numbers.plain_numbers(b"1, 2 3\n" * 1000)  # spaces and commas: the second try
+    assert mixed is not None and mixed.tolist() == [1.0, 2.0, 3.0] * 1000
+    assert numbers.plain_numbers(b" \n" * 3000).shape == (0,)
+
+
+def test_last_separator_is_the_last_one():
+    assert numbers.last_separator(b"1 2 3") == 3
+    assert numbers.last_separator(b"1 " + b"9" * 300) == 1  # not among the last 256 bytes
+    assert numbers.last_separator(b" " + b"9" * 300) == 0
+    assert numbers.last_separator(b"9" * 300) == -1
+
+
+def test_a_column_that_is_not_utf8_names_the_input():
+    table = columns.TextTable(b",", 2, 0, "x", "'t.csv'")
+    with pytest.raises(numbers.InputError, match="^'t.csv' is not a UTF-8 text file"):
+        numbers.column_numbers(b"1\n\xff\n", np.array([2, 3]), table)
+
+
+def test_an_empty_field_across_a_block_boundary_is_refused(monkeypatch):
+    """'1 ,,2' cut after the space: the next block's ',,' was looked for from its second byte."""
+    monkeypatch.setattr(sources, "TEXT_BLOCK", 4096)
+    text = "3\n" * 2047 + "1 ,,2\n"  # the first block is 4096 bytes, ending '1 '
+    with pytest.raises(sources.InputError, match="^input, line 2048: an empty field"):
+        sources.parse_text(text, "input")
+    assert sources.parse_text("3\n" * 2047 + "1 ,2\n", "input").size == 2049

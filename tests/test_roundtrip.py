@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 from clitools import fails, ok, run, strict_loads
 
-from actcli.io import sources
+from actcli.io import columns, sources
 
 XS = ["-2.5", "0", "1e-300", "3", "nan", "inf"]
 X = np.array([float(t) for t in XS])
@@ -234,3 +234,112 @@ def test_line_numbers_count_blank_lines_across_blocks(monkeypatch):
     rows[1500] = "abc,1"
     with pytest.raises(sources.InputError, match="line 1502: 'abc' in column x"):
         sources.parse_text("x,y\n" + "\n".join(rows) + "\n", "input")
+
+
+# --- which column: `actcli.io.columns` directly (#21, its mutation run's survivors) ---------
+
+
+@pytest.mark.parametrize(
+    "text, column, want",
+    [
+        ("x,y\r\n1,2\r\n\r\n3,4\r\n", "y", [2, 4]),  # CRLF: "\r\n" alone is a blank line
+        ("x,y\n1,2\n\t\n3,4\n", None, [1, 3]),  # a line of a tab is blank in a CSV
+        ("x,y\n1,2\n\n\n3,4\n", None, [1, 3]),  # separators and newlines even in number
+    ],
+)
+def test_blank_lines_of_every_kind_are_skipped(text, column, want):
+    assert sources.parse_text(text, "input", column).tolist() == want
+
+
+@pytest.mark.parametrize(
+    "text, column, message",
+    [
+        ("x,y\n1,2\n\n\nz,4\n", None, "input, line 5: 'z' in column x is not a number"),
+        ("x,y\n\n1,2\nabc,3\n", None, "input, line 4: 'abc' in column x is not a number"),
+        ('x\ty\n1\t"2"\n', "y", "input, line 2: '\"2\"' in column y is not a number"),
+        ("x,y,z\n1,2\n3\n", None, "input, line 2: 2 fields where the table has 3"),
+        ('x,y\n1,"2"\n3\n', None, "input, line 3: 1 fields where the table has 2"),
+        ("x,y\n1,\n3,4\n", "y", "input, line 2: column y is empty; give a number"),
+        ("x,y\n1,2\n3,4\n5,\n7,8\n", "y", "input, line 4: column y is empty"),
+        ("x,y\n1,2\n3,\n5,\n7,8\n", "y", "input, line 3: column y is empty"),
+        (
+            '{"x": 1, "y": {"a": 2}}\n{"x": 2, "y": {"b": 3}}\n',
+            "y[a]",
+            "input, line 2: no y[a] in this",
+        ),
+    ],
+)
+def test_table_mistakes_name_their_line(text, column, message):
+    with pytest.raises(sources.InputError) as e:
+        sources.parse_text(text, "input", column)
+    assert str(e.value).startswith(message), str(e.value)
+
+
+def test_a_regular_table_is_cut_without_the_line_by_line_fallback(monkeypatch):
+    def refuse(*args):
+        raise AssertionError("line by line")
+
+    monkeypatch.setattr(columns.TextTable, "_lines", refuse)
+    assert sources.parse_text("x,y\n1,2\n3,4\n", "input", "y").tolist() == [2, 4]
+    assert sources.parse_text("x,y,z\n1,2,3\n4,5,6", "input", "z").tolist() == [3, 6]
+    assert sources.parse_text("1\t2\t3\n4\t5\t6\n", "input", "2").tolist() == [2, 5]
+
+
+def test_headers_and_first_lines_of_tsv():
+    assert columns.header(b"X,Y") == (b",", ["X", "Y"])  # capitals are letters too
+    assert columns.header(b"a b\tc") == (b"\t", ["a b", "c"])  # a TSV name may hold a space
+    assert columns.header(b"x\ty\t") is None  # a third, empty name
+    assert columns.tab_width(b"\xff\t1") is None  # not UTF-8: not a number, no error
+    table = columns.TextTable(b",", 2, 1, "y", "input")
+    text, lines = table.cut(b'1,"\xff"\n', 1)  # quoted, not UTF-8: read with a replacement
+    assert text == "\ufffd\n".encode() and lines.tolist() == [2]
+
+
+def test_long_column_lists_are_cut_at_twelve():
+    names = [f"c{i}" for i in range(13)]
+    with pytest.raises(sources.InputError) as e:
+        columns.choose(names[:12], 12, None, "input")
+    assert str(e.value).endswith("one of: " + ", ".join(names[:12]))
+    with pytest.raises(sources.InputError) as e:
+        columns.choose(names, 13, None, "input")
+    assert str(e.value).endswith("one of: " + ", ".join(names[:12]) + ", ... (13 columns)")
+
+
+def test_functions_of_one_name_are_told_apart_by_all_their_params():
+    doc = {
+        "x": [0.5],
+        "functions": [
+            {"function": "f", "params": {"a": 1, "b": 2}, "y": [1.0]},
+            {"function": "f", "params": {"a": 1, "b": 3}, "y": [2.0]},
+        ],
+    }
+    assert list(columns.document_columns(doc, "input")) == ["x", "y[f:a=1,b=2]", "y[f:a=1,b=3]"]
+
+
+@pytest.mark.parametrize(
+    "shape, dtype, column, message",
+    [
+        (
+            (2, 2),
+            [("x", "f8")],
+            None,
+            "'m.npy': an array of records must be 1-D, this one is (2, 2)",
+        ),
+        ((3,), [("x", "f8"), ("y", "U3")], None, "'m.npy': field 'y' holds <U3 values"),
+        ((3,), [("a", "f8"), ("b", "f8")], None, "'m.npy' has no x column"),
+        ((4, 2), "f8", None, "'m.npy' is a 2-D array (4 x 2) of unnamed columns"),
+        ((4,), "f8", "2", "--column 2: 'm.npy' is a list of numbers"),
+        ((4, 3), "f8", "5", "--column 5: 'm.npy' has 3 unnamed columns"),
+        (
+            (2, 3, 4),
+            "f8",
+            "1",
+            "'m.npy' is a 3-D array (2, 3, 4); give a 1-D array, a 2-D one with --column N, "
+            "or actcli's own .npy",
+        ),
+    ],
+)
+def test_npy_shapes_and_fields_refused(shape, dtype, column, message):
+    with pytest.raises(sources.InputError) as e:
+        columns.npy_column(shape, np.dtype(dtype), column, "'m.npy'")
+    assert str(e.value).startswith(message), str(e.value)

@@ -75,6 +75,27 @@ MODULES: dict[str, tuple[list[str], list[str]]] = {
             "tests/test_half.py",
         ],
     ),
+    "columns": (
+        ["actcli/io/columns.py"],
+        [
+            "tests/test_roundtrip.py",
+            "tests/test_io.py",
+            "tests/test_io_stream.py",
+            "tests/test_cli_errors.py",
+            "tests/test_half.py",
+        ],
+    ),
+    "numbers": (
+        ["actcli/io/numbers.py"],
+        [
+            "tests/test_io.py",
+            "tests/test_io_stream.py",
+            "tests/test_cli_stream.py",
+            "tests/test_cli_errors.py",
+            "tests/test_roundtrip.py",
+            "tests/test_half.py",
+        ],
+    ),
     "expr": (["actcli/core/expr/*"], ["tests/test_expr.py"]),
 }
 

@@ -38,9 +38,11 @@ def check_text(
     the last byte before `data` that is not a space or tab (a block of a longer text starts
     a line, or follows a comma, only if that byte says so: '1 ' then ',2' is one line '1 ,2')."""
     if b"," in data:
-        empty = _EMPTY_FIELD.search(data, 0 if after in (b"\n", b",") else 1)
+        # `after` in front (behind a "0" that no match starts at): a ',,' at byte 0 is an
+        # empty field whatever came before it (#21)
+        empty = _EMPTY_FIELD.search(b"0" + after + data)
         if empty is not None:
-            line = lines_before + data.count(b"\n", 0, empty.start()) + 1
+            line = lines_before + data.count(b"\n", 0, max(empty.start() - 2, 0)) + 1
             raise InputError(f"{where}, line {line}: an empty field between commas; give a number")
     infs = np.count_nonzero(np.isinf(x))
     if infs and infs > len(_INF_WORDS.findall(data)):
