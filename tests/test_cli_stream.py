@@ -194,3 +194,18 @@ def test_json_output_does_not_load_rich():
     modules = [line.rsplit("|", 1)[-1].strip() for line in r.stderr.splitlines()]
     assert "orjson" in modules
     assert not [m for m in modules if m.split(".")[0] == "rich"]
+
+
+def test_a_warning_is_said_once_per_run_whatever_block_or_reader_says_it(blocks, tmp_path):
+    blocks(100)
+    text = "".join(f"{i}\n1e999\n1e-400\n" for i in range(3000))  # in each of many blocks
+    (tmp_path / "x.txt").write_text(text)
+    for args in (["-i", str(tmp_path / "x.txt")], ["-i", "-"]):
+        r = run("eval", "relu", *args, "--tsv", stdin=text)
+        assert r.exit_code == 0 and r.stdout.count("\n") == 9000
+        said = r.stderr.splitlines()
+        assert len(said) == 2, r.stderr
+        assert said[0].startswith("actcli eval: warning: ") and said[0].endswith(
+            ": numbers beyond float64's range are read as inf or -inf"
+        )
+        assert said[1].endswith(": numbers nearer 0 than float64's smallest are read as 0")

@@ -97,6 +97,11 @@ MODULES: dict[str, tuple[list[str], list[str]]] = {
         ],
     ),
     "expr": (["actcli/core/expr/*"], ["tests/test_expr.py"]),
+    "formats": (
+        ["actcli/core/formats.py"],
+        ["tests/test_half.py", "tests/test_io.py", "tests/test_roundtrip.py"],
+    ),
+    "saturation": (["actcli/core/saturation.py"], ["tests/test_half.py"]),
 }
 
 

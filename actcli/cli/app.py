@@ -121,6 +121,7 @@ class ActGroup(TyperGroup):
     ) -> Any:
         with warnings.catch_warnings():  # and a fresh once-per-run record of those shown
             warnings.showwarning = self._show_warning
+            self._shown: set[str] = set()
             code, message = self._run(args, prog_name, complete_var, extra)
         if message:
             print(message, file=sys.stderr, flush=True)
@@ -130,7 +131,10 @@ class ActGroup(TyperGroup):
 
     def _show_warning(self, message: Any, category: type, *args: Any, **kw: Any) -> None:
         if category.__name__ == "InputWarning":  # the class itself would load numpy
-            print(f"{self._where}: warning: {one_line(str(message))}", file=sys.stderr, flush=True)
+            line = f"{self._where}: warning: {one_line(str(message))}"
+            if line not in self._shown:  # once per run, whichever block or call site says it
+                self._shown.add(line)
+                print(line, file=sys.stderr, flush=True)
         else:
             _SHOW_WARNING(message, category, *args, **kw)
 
