@@ -259,6 +259,27 @@ def test_no_warnings_at_extremes(key: str) -> None:
             _check_alone(key, order, bits, pick)
 
 
+@pytest.mark.parametrize("a", [1e308, 1.7976931348623157e308])
+def test_snake_with_the_largest_frequencies_overflows_only_where_it_truly_does(a: float) -> None:
+    """f'' = 2a·cos(2ax) is beyond the largest double near x = 0 for a > max/2: inf, without a
+    warning; f' = 1 + sin(2ax) stays finite."""
+    act = actcli.get("snake", a=a)
+    x = np.array([0.0, 5e-324, -5e-324, 1e-310])
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        assert np.all(np.isinf(act.grad2(x)[:3]))
+        assert np.all(np.isfinite(act.grad(x)))
+
+
+@pytest.mark.parametrize("a", [1.0, 0.3, 3.0, 1e20, 1e308])
+def test_snake_slope_at_zero_is_one(a: float) -> None:
+    """1 + sin(0), exactly: a reader of `actcli grad snake -- 0` sees 1, not 0.9999999999999998
+    (what 2·sin²(π/4) gives)."""
+    g = actcli.get("snake", a=a).grad(np.array([0.0, -0.0, 1e-300 / a]))
+    assert g.tolist() == [1.0, 1.0, 1.0]
+    assert actcli.get("snake", a=a).grad(np.float32(0.0)) == np.float32(1.0)
+
+
 ALONE_MAX = 150
 
 

@@ -4,6 +4,7 @@
     python tools/mutate.py MODULE results                  # any other mutmut command, forwarded
     python tools/mutate.py MODULE show NAME                # the diff of one mutant
     python tools/mutate.py MODULE check [NAME...] [-- PYTEST ARGS]   # survivors vs today's tests
+    python tools/mutate.py MODULE compare NAME...          # core: results with and without
 
 MODULE is one of the keys of MODULES below. mutmut reads its settings only from
 pyproject.toml's [tool.mutmut], so each module gets a working copy of the project in
@@ -186,6 +187,84 @@ def check(module: str, args: list[str]) -> int:
     return 1 if alive else 0
 
 
+def compare(module: str, names: list[str]) -> int:
+    """For mutants of the core (catalog, numerics, kernels): evaluate f, f', f'' of every spec in
+    the reference (and a few more parameter settings) with each mutant on and off, in float64
+    and float32, over 670,000 points (a dense grid, random magnitudes 1e-320..1e308, the
+    neighbourhood of every threshold the kernels use, specials), and print where the results
+    differ and by how many ULP at most; SAME means bit for bit. mutmut's trampoline reads
+    MUTANT_UNDER_TEST at each call, so one process serves every mutant (import-time code is
+    not switched: use `check` for it)."""
+    work = ROOT / "mutants" / module / "mutants"
+    sys.path.insert(0, str(work))
+    os.environ["MUTANT_UNDER_TEST"] = ""
+    import warnings
+
+    import numpy as np
+
+    import actcli
+
+    ref = np.load(work / "tests" / "data" / "reference.npz")
+    specs = sorted({k.split("/")[0] for k in ref.files if k.endswith("/x64")})
+    specs += ["softplus:beta=0.7", "celu:alpha=0.3", "silu:beta=3.3", "snake:a=0.07"]
+    specs += ["squareplus:b=0.01", "elu:alpha=0.01"]
+    rng = np.random.default_rng(0)
+    parts = [np.linspace(-60, 60, 120001)]
+    with np.errstate(over="ignore"):
+        parts.append(rng.standard_normal(50000) * 10.0 ** rng.integers(-320, 309, 50000))
+    for t in (1e-8, 1e-4, 0.01, 0.1, 0.5, 1, 2, 3, 6, 10, 20, 30, 39, 40, 345, 346, 700, 710,
+              800, 801, 1e3, 1e4, 1e8, 1e15, 1e20, 1e150, 1.34e154, 1e300):  # fmt: skip
+        near = t * np.linspace(0.97, 1.03, 3001)
+        parts += [near, -near]
+    parts.append(np.array([0.0, -0.0, np.inf, -np.inf, np.nan, 5e-324, -5e-324, 1.8e308, -1.8e308]))
+    x64 = np.concatenate(parts)
+    with np.errstate(over="ignore"):
+        x32 = x64.astype(np.float32)
+
+    def evaluate() -> dict:
+        out: dict = {}
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            for spec in specs:
+                act = actcli.get(spec)
+                for order in (0, 1, 2):
+                    for x in (x64, x32):
+                        try:
+                            out[spec, order, x.dtype.name] = act.derivative(x, order)
+                        except Exception as e:  # a mutant may crash: that is a difference
+                            out[spec, order, x.dtype.name] = repr(e)
+        return out
+
+    base = evaluate()
+    for name in names:
+        os.environ["MUTANT_UNDER_TEST"] = name
+        try:
+            got = evaluate()
+        finally:
+            os.environ["MUTANT_UNDER_TEST"] = ""
+        worst, where = 0.0, ""
+        for key, b in base.items():
+            g = got[key]
+            if isinstance(b, str) or isinstance(g, str):
+                if b != g:
+                    worst, where = np.inf, f"{key}: {b if isinstance(b, str) else g}"
+                continue
+            bits = np.uint64 if b.dtype == np.float64 else np.uint32
+            i = np.flatnonzero(b.view(bits) != g.view(bits))
+            if i.size:
+                bb, gg = b[i].astype(np.float64), g[i].astype(np.float64)
+                with np.errstate(all="ignore"):
+                    ulp = np.abs(bb - gg) / np.spacing(np.abs(b[i])).astype(np.float64)
+                ulp = np.where(np.isnan(ulp), np.inf, ulp)
+                j = int(np.argmax(ulp))
+                if ulp[j] >= worst:
+                    xs = (x64 if b.dtype == np.float64 else x32)[i]
+                    worst = float(ulp[j])
+                    where = f"{key} at {i.size} points, x={xs[j]!r}: {bb[j]!r} -> {gg[j]!r}"
+        print(f"{name}: {'SAME' if not where else f'{worst:.3g} ulp, {where}'}", flush=True)
+    return 0
+
+
 def main(argv: list[str]) -> int:
     if not argv or argv[0] not in MODULES:
         print(f"usage: python tools/mutate.py MODULE [mutmut args]; MODULE: {', '.join(MODULES)}")
@@ -193,6 +272,8 @@ def main(argv: list[str]) -> int:
     module, rest = argv[0], argv[1:]
     if rest[:1] == ["check"]:
         return check(module, rest[1:])
+    if rest[:1] == ["compare"]:
+        return compare(module, rest[1:])
     work = ROOT / "mutants" / module
     fresh = not rest or rest[0] == "run" and len(rest) == 1
     if fresh and work.exists():

@@ -1483,6 +1483,13 @@ class Snake:
             near = np.setdiff1d(near, redo, assume_unique=True)
         if near.size:
             out.put(near, _snake_grad_near_zeros(x.take(near), a))
+        # Next to x = 0, 2·sin²(ax + π/4) is within an ULP but not exact (1 − 2^-52 at 0):
+        # there 1 + sin(2ax) has nothing to cancel (|2ax| < 1/2: f' in (0.52, 1.48)) and is 1
+        # at 0, as a reader expects.
+        mid = np.flatnonzero(np.abs(x) < 0.25 / a)
+        if mid.size:
+            h, low = scaled(x.take(mid), a)
+            out.put(mid, 1.0 + sin_dd(2.0 * h, 0.0 if low is None else 2.0 * low))
         return out
 
     def grad2(x, out, a):
