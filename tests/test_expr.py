@@ -1050,7 +1050,8 @@ def _deepest(template: str) -> int:
         ("where(1 > 0, exp(x), 2)", 3), ("where(1 > 0, 1, exp(exp(x)))", 4), ("-x", 2),
         ("exp(x)**2", 3), ("2**exp(x)", 3), ("where(exp(x) > 0, 1, 2)", 4),
         ("where(0 > exp(x), 1, 2)", 4), ("max(exp(x), 1)", 3), ("max(1, exp(x))", 3),
-        ("relu(exp(x))", 3), ("hardtanh(x, min=-exp(1))", 4),
+        ("relu(exp(x))", 3), ("hardtanh(x, min=-exp(1))", 4), ("clip(x, 0, 1)", 2),
+        ("clip(exp(x), 0, 1)", 3), ("clip(x, -exp(1), 1)", 4), ("clip(x, 0, exp(1))", 3),
     ],
 )
 def test_tree_depth_limit_is_100_levels(template: str, levels: int) -> None:
@@ -1194,6 +1195,10 @@ class _Recorded(np.ndarray):
         ("erf(x)", (["erf"], ["clip", "erf"], ["clip", "erf", "clip"])),
         ("erfc(x)", (["erfc"], ["clip", "erfc"], ["clip", "erfc", "clip"])),
         ("abs(x)", (["absolute"], ["sign", "absolute"], ["sign", "absolute"])),
+        ("sinh(x)", (["sinh"], ["sinh", "cosh"], ["sinh", "cosh"])),
+        ("cosh(x)", (["cosh"], ["cosh", "sinh"], ["cosh", "sinh"])),
+        ("atan(x)", (["arctan"], ["absolute", "sign", "sign", "arctan"], ["absolute", "sign", "sign", "arctan"])),
+        ("clip(x, 0, 1)", (["clip"], ["greater", "less", "clip"], ["greater", "less", "clip"])),
         ("x**3", (["power"], ["power", "power"], ["power", "power", "power"])),
         ("x**0", (["power"], ["power"], ["power"])),
         ("x**1", ([], [], [])),
@@ -1456,3 +1461,14 @@ def test_new_function_messages(text: str, message: str) -> None:
     with pytest.raises(ExpressionError) as e:
         parse(text)
     assert str(e.value) == message
+
+
+def test_atan_derivatives_on_both_sides_of_one() -> None:
+    """Beyond |v| = 1 the derivatives are formed in w = 1/|v| (v² would overflow past 1e154):
+    each side, the switch at 1 and the far tail, against 1/(1 + x²) and −2x/(1 + x²)²."""
+    x = np.array([0.0, 0.5, -0.99, 1.0, -1.0, 1.25, -1.5, 1.99, 2.0, -3.0, 1e10, -1e160])
+    f = parse("atan(x)")
+    want1 = np.array([1 / (1 + v * v) if abs(v) < 1e100 else 1 / v / v for v in x.tolist()])
+    want2 = np.array([-2 * v / (1 + v * v) ** 2 if abs(v) < 1e100 else -2 / v / v / v for v in x.tolist()])
+    np.testing.assert_allclose(f.grad(x), want1, rtol=4e-16, atol=0)
+    np.testing.assert_allclose(f.derivative(x, 2), want2, rtol=8e-16, atol=0)

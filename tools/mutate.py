@@ -97,7 +97,7 @@ MODULES: dict[str, tuple[list[str], list[str]]] = {
             "tests/test_half.py",
         ],
     ),
-    "expr": (["actcli/core/expr/*"], ["tests/test_expr.py"]),
+    "expr": (["actcli/core/expr/*"], ["tests/test_expr.py", "tests/test_cli_expr.py"]),
     "formats": (
         ["actcli/core/formats.py"],
         ["tests/test_half.py", "tests/test_io.py", "tests/test_roundtrip.py"],
