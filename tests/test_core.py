@@ -485,10 +485,25 @@ def test_ties_up_rounds_float32_subnormal_midpoints_up() -> None:
         return np.multiply(x, 0.5, out=out)
 
     tiny = 2.0**-149
-    x = np.array([1, 5, 3, 7, -5], np.float32) * np.float32(tiny)
-    assert (apply(half, x, {}) / tiny).tolist() == [0, 2, 2, 4, -2]  # round to even
+    x = np.array([1, 5, 3, 7, -5, -3], np.float32) * np.float32(tiny)
+    assert (apply(half, x, {}) / tiny).tolist() == [0, 2, 2, 4, -2, -2]  # round to even
     assert ties_up(half) is half
-    assert (apply(half, x, {}) / tiny).tolist() == [1, 3, 2, 4, -2]
+    assert (apply(half, x, {}) / tiny).tolist() == [1, 3, 2, 4, -2, -1]
+    # bfloat16 has float32's exponent range: its subnormal midpoints too, stepped by their bits
+    import ml_dtypes
+
+    tiny = 2.0**-133
+    x = (np.array([1, 5, 3, 7, -5, -3, -7]) * tiny).astype(ml_dtypes.bfloat16)
+    assert (apply(half, x, {}).astype(np.float64) / tiny).tolist() == [1, 3, 2, 4, -2, -1, -3]
+
+
+def test_a_narrow_evaluation_leaves_the_tails_on_for_the_next_caller() -> None:
+    """A float32 result skips the deep tails' redo (it rounds to 0 anyway); a kernel called
+    after it, outside `apply` (a Declaration's kernel, say), gets them again."""
+    from actcli.core.numerics import tail_points
+
+    actcli.get("gelu").value(np.ones(3, np.float32))
+    assert tail_points(np.array([-800.0, 1.0])).tolist() == [0]
 
 
 def test_scalars_in_give_numpy_scalars_out() -> None:
@@ -498,3 +513,8 @@ def test_scalars_in_give_numpy_scalars_out() -> None:
     assert type(act.grad(np.array(3.0))) is np.float64
     y = act.value([1.5])
     assert type(y) is np.ndarray and y.shape == (1,)
+
+
+def test_complex_input_is_refused_by_name() -> None:
+    with pytest.raises(TypeError, match="^complex input is not supported$"):
+        actcli.get("relu").value(np.array([1 + 1j]))
