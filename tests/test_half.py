@@ -415,3 +415,32 @@ def test_a_nan_beyond_is_not_an_overflow():
     s = strict_loads(ok("info", "sqrt(1-x)", "--dtype", "float16", "--json"))["saturation"]
     assert s["f_finite"]["inf"] == 1.0 and s["f_beyond"]["inf"] == "NaN" and not s["overflows"]["inf"]
     assert "f_finite:float16\tf is nan beyond x = 1.0\n" in ok("info", "sqrt(1-x)", "--dtype", "float16")
+
+
+@pytest.mark.parametrize("dtype", ["float16", "bfloat16"])
+def test_subgradient_intervals_in_16_bits_are_written_as_their_shortest_text(dtype):
+    """grad --kink math at a kink: the interval's ends, numbers of the format, are written as
+    any other number of it (0.2, not 0.199951171875), in every format, with many rows (the
+    fast writers) and few."""
+    few = ["-1", "0", "0.1"]
+    many = few + [str(v) for v in np.linspace(1, 2, 300)]
+    for points in (few, many):
+        args = ["grad", "leaky_relu:alpha=0.2", "--kink", "math", "--dtype", dtype]
+        lines = ok(*args, "--jsonl", "--", *points).splitlines()
+        assert lines[:3] == ['{"x": -1.0, "dydx": 0.2}', '{"x": 0.0, "dydx": [0.2, 1.0]}', '{"x": 0.1, "dydx": 1.0}']
+        assert ok(*args, "--tsv", "--", *points).splitlines()[:3] == ["-1.0\t0.2", "0.0\t[0.2, 1.0]", "0.1\t1.0"]
+        assert ok(*args, "--csv", "--", *points).splitlines()[:4] == ["x,dydx", "-1.0,0.2", '0.0,"[0.2, 1.0]"', "0.1,1.0"]
+        doc = strict_loads(ok(*args, "--json", "--", *points))
+        assert doc["dydx"][:3] == [0.2, [0.2, 1.0], 1.0]
+
+
+def test_compare_of_one_function_in_16_bits_keeps_compares_rows():
+    lines = ok("compare", "leaky_relu:alpha=0.2", "--dtype", "float16", "--jsonl", "--", *[str(v) for v in np.linspace(-1, 1, 300)])
+    assert lines.splitlines()[0] == '{"x": -1.0, "y": {"leaky_relu:alpha=0.2": -0.2}, "dydx": {"leaky_relu:alpha=0.2": 0.2}}'
+
+
+@pytest.mark.parametrize("dtype, want", [("float16", ["0.525", "0.5005"]), ("bfloat16", ["0.523", "0.5"])])
+def test_a_16_bit_table_shows_each_number_as_its_shortest_text(dtype, want):
+    out = ok("eval", "sigmoid", "--dtype", dtype, "--table", "--", "0.1", "1e-3")
+    rows = [line.split() for line in out.splitlines() if line.strip()[:1].isdigit()]
+    assert [r[-1] for r in rows] == want, out
