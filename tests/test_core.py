@@ -518,3 +518,10 @@ def test_scalars_in_give_numpy_scalars_out() -> None:
 def test_complex_input_is_refused_by_name() -> None:
     with pytest.raises(TypeError, match="^complex input is not supported$"):
         actcli.get("relu").value(np.array([1 + 1j]))
+
+
+@pytest.mark.parametrize("dtype", [np.int16, np.uint16, np.int8, np.int64, np.bool_])
+def test_integer_input_gives_float64(dtype) -> None:
+    """Only float32, float16 and bfloat16 are kept; 2-byte integers are no 16-bit floats."""
+    y = actcli.get("relu").value(np.array([1, 0], dtype))
+    assert y.dtype == np.float64 and y.tolist() == [1.0, 0.0]

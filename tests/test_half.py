@@ -86,9 +86,10 @@ def test_round_to_gives_inf_without_a_warning():
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         y = formats.round_to(np.array([65519.99, 65520.0, -1e300, np.nan, 3.4e38]), F16)
-        b = formats.round_to(np.array([3.3895314e38, 3.4e38, -1e300]), BF16)
+        # beyond float32's range too (3.5e38, -6e38): a cast through float32 would warn there
+        b = formats.round_to(np.array([3.3895314e38, 3.4e38, 3.5e38, -6e38, -1e300]), BF16)
     assert y[:3].tolist() == [65504.0, np.inf, -np.inf] and np.isnan(y[3])
-    assert b.astype(np.float64).tolist() == [3.3895313892515355e38, np.inf, -np.inf]
+    assert b.astype(np.float64).tolist() == [3.3895313892515355e38, np.inf, np.inf, -np.inf, -np.inf]
 
 
 # --- reading text once ----------------------------------------------------------------------
@@ -444,3 +445,53 @@ def test_a_16_bit_table_shows_each_number_as_its_shortest_text(dtype, want):
     out = ok("eval", "sigmoid", "--dtype", dtype, "--table", "--", "0.1", "1e-3")
     rows = [line.split() for line in out.splitlines() if line.strip()[:1].isdigit()]
     assert [r[-1] for r in rows] == want, out
+
+
+@pytest.mark.parametrize("name, count", [("float16", 2 * 31 * 1024), ("bfloat16", 2 * 255 * 128)])
+def test_finite_values_are_every_finite_value_in_order(name, count):
+    """What saturation facts are found over: every finite pattern once, −0 just before +0."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        v = formats.finite_values(DTYPES[name])
+    x = v.astype(np.float64)
+    assert v.dtype == DTYPES[name] and x.size == count and np.all(np.isfinite(x))
+    assert np.all(np.diff(x) >= 0) and np.count_nonzero(np.diff(x) == 0) == 1
+    zero = np.flatnonzero(x == 0)
+    assert zero.size == 2 and np.signbit(x[zero[0]]) and not np.signbit(x[zero[1]])
+
+
+@pytest.mark.parametrize("name, tiny, top", [("float16", -6e-08, 65500.0), ("bfloat16", -9e-41, 3.39e38)])
+def test_a_step_saturates_at_once_on_each_side(name, tiny, top):
+    """where(x < 0, 1, 2): 1 from the negative value nearest 0 down, 2 from +0 (not −0: x ≥ −0
+    is x ≥ 0) up; f' is 0 everywhere, so from the far end of each side; finite to the ends."""
+    s = strict_loads(ok("info", "where(x < 0, 1, 2)", "--dtype", name, "--json"))["saturation"]
+    assert s["f_limit"] == {"-inf": 1.0, "inf": 2.0}
+    assert s["f_saturates"] == {"-inf": tiny, "inf": 0.0}
+    assert math.copysign(1, s["f_saturates"]["inf"]) == 1.0
+    assert s["grad_zero"] == {"-inf": top, "inf": -top}
+    assert s["f_finite"] == {"-inf": -top, "inf": top}
+    assert s["f_beyond"] == {"-inf": None, "inf": None} and s["overflows"] == {"-inf": False, "inf": False}
+
+
+def test_a_pole_at_zero_overflows_on_each_side_with_its_own_sign():
+    """1/x: −inf at −0, inf at +0, so no x of either side has a finite f before the pole;
+    f' = −1/x² is 0 in float16 from |x| = 5796 (1/x² < 2^-25 there)."""
+    s = strict_loads(ok("info", "1/x", "--dtype", "float16", "--json"))["saturation"]
+    assert s["f_beyond"] == {"-inf": "-Infinity", "inf": "Infinity"}
+    assert s["f_finite"] == {"-inf": None, "inf": None} and s["overflows"] == {"-inf": True, "inf": True}
+    assert s["grad_zero"] == {"-inf": -5796.0, "inf": 5796.0}
+    assert s["f_limit"] == {"-inf": -0.0, "inf": 0.0} and s["f_saturates"] == {"-inf": None, "inf": None}
+    # log: −inf at ±0 (nan below it), so nothing finite walking out from 0 either way
+    s = strict_loads(ok("info", "log(x)", "--dtype", "float16", "--json"))["saturation"]
+    assert s["f_beyond"] == {"-inf": "-Infinity", "inf": "-Infinity"} and s["f_finite"] == {"-inf": None, "inf": None}
+    # −x³ overflows past |x| = 40.3 (40.3125³ = 65511.7 rounds to 65504; 40.34375³ does not)
+    s = strict_loads(ok("info", "-x*x*x", "--dtype", "float16", "--json"))["saturation"]
+    assert s["f_finite"] == {"-inf": -40.3, "inf": 40.3}
+    assert s["f_beyond"] == {"-inf": "Infinity", "inf": "-Infinity"}
+
+
+def test_saturation_facts_are_for_16_bit_formats_only():
+    from actcli.core.saturation import saturation
+
+    with pytest.raises(ValueError, match="^saturation facts are computed for float16 and bfloat16, not float32$"):
+        saturation(actcli.get("relu"), np.float32)

@@ -71,7 +71,8 @@ def saturation(act: Activation, dtype: Any) -> dict[str, Side]:
         line = np.arange(x.size) if side == "inf" else np.arange(x.size - 1, -1, -1)
         sat = _run_from_end(f[line] == lim) if np.isfinite(lim) else None
         flat = _run_from_end(g[line] == 0)
-        half = np.arange(zero, x.size) if side == "inf" else np.arange(zero + 1, -1, -1)
+        # outward from the side's own zero (1/x: −inf at −0, inf at +0)
+        half = np.arange(zero + 1, x.size) if side == "inf" else np.arange(zero, -1, -1)
         xs, fs = x[half], f[half]
         finite = np.isfinite(fs)
         first_bad = np.flatnonzero(~finite)
