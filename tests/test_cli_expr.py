@@ -315,3 +315,18 @@ def test_a_function_flat_everywhere_has_dying_units_and_no_vanishing_gradient():
     side is not a gradient that tends to 0."""
     rec = strict_loads(ok("info", "sign(x)", "--json"))
     assert rec["dying_units"] is True and rec["vanishing_gradient"] == "no"
+
+
+@pytest.mark.parametrize(
+    "expr, odd, monotonic",
+    [
+        ("where(x > 0, 1/(x - x), 1)", False, True),  # 1, then inf: was odd (inf <= 1e-12*inf)
+        ("exp(1e6*x)", False, True),  # inf from x = 0.00071 on: inf - inf is no decrease
+        ("x*x*x*1e300", True, True),  # -inf and inf: odd
+        ("1/x", False, False),  # inf at 0 is not -inf
+        ("tanh(x)", True, True),
+    ],
+)
+def test_info_measures_functions_with_infinite_values_without_a_warning(expr, odd, monotonic):
+    doc = strict_loads(ok("info", expr, "--json"))  # ok: nothing on stderr
+    assert (doc["odd"], doc["monotonic"]) == (odd, monotonic)

@@ -116,9 +116,17 @@ def probe(act: Activation, span: float = 100.0, n: int = 400_001) -> Probe:
     far = np.logspace(0, 300, 301)
     y_far = act.value(np.concatenate([-far, far]))
     i_lo = int(np.nanargmin(y)) if not np.all(np.isnan(y)) else 0
-    scale = max(float(np.max(np.abs(y))), 1.0)
-    odd = bool(np.all(np.abs(y + y[::-1]) <= 1e-12 * scale))
-    monotonic = bool(np.all(np.diff(y) >= 0))
+    finite = np.isfinite(y)
+    scale = max(float(np.max(np.abs(y[finite]), initial=0.0)), 1.0)
+    # odd: f(−x) = −f(x) within rounding where both are finite, exactly where either is not
+    # (inf and −inf; a one-sided inf, or nan, is not odd); compared, never subtracted, so
+    # inf − inf warns of nothing
+    mirror = -y[::-1]
+    both = finite & finite[::-1]
+    odd = bool(np.all(np.abs(y[both] - mirror[both]) <= 1e-12 * scale)) and bool(
+        np.all(y[~both] == mirror[~both])
+    )
+    monotonic = bool(np.all(y[1:] >= y[:-1]))  # inf >= inf holds; nan fails
     max_slope, at = _refine_max(act, x, g)
     dead, flat_from = _flat_sides(x, g)
     far_g = np.abs(np.asarray(act.grad(np.concatenate([-far[200:], far[200:]])), dtype=np.float64))
