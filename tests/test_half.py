@@ -495,3 +495,13 @@ def test_saturation_facts_are_for_16_bit_formats_only():
 
     with pytest.raises(ValueError, match="^saturation facts are computed for float16 and bfloat16, not float32$"):
         saturation(actcli.get("relu"), np.float32)
+
+
+def test_facts_at_the_very_ends_and_at_zero():
+    """clip(x, ±65504) equals its limits only at the largest values themselves (a run of one);
+    where(x > 0, log(0), 1) is finite at +0 and nowhere beyond it on that side."""
+    s = strict_loads(ok("info", "clip(x, -65504, 65504)", "--dtype", "float16", "--json"))["saturation"]
+    assert s["f_saturates"] == {"-inf": -65500.0, "inf": 65500.0}
+    assert s["f_finite"] == {"-inf": -65500.0, "inf": 65500.0}
+    s = strict_loads(ok("info", "where(x > 0, log(x-x), 1)", "--dtype", "float16", "--json"))["saturation"]
+    assert s["f_finite"] == {"-inf": -65500.0, "inf": 0.0} and s["f_beyond"] == {"-inf": None, "inf": "-Infinity"}
