@@ -344,6 +344,20 @@ def test_snake_with_a_huge_frequency_at_ordinary_x(a: float) -> None:
         assert err.max() <= BOUND64[order], _worst(x[keep], got[keep], want[keep], err)
 
 
+def test_snake_value_where_its_sine_squared_is_near_one() -> None:
+    """x in [−1.5, −0.3] at a = 1: sin²(x) up to 0.99 is summed with x of the other sign; the
+    form for sin² near 1 (a longer polynomial) keeps f within 3 ULP there (the shorter one
+    loses one more). sin2 is actcli's own arithmetic, the same bits on every CPU."""
+    import mpmath as mp
+
+    mp.mp.dps = 50
+    x = np.linspace(-1.5, -0.3, 801)
+    want = np.array([float(mp.mpf(v) + mp.sin(mp.mpf(v)) ** 2) for v in x])
+    got = actcli.get("snake").value(x)
+    err = ulp_error(got, want)
+    assert err.max() <= 3.0, _worst(x, got, want, err)
+
+
 @pytest.mark.parametrize("a", [3.0, 1.7, 5.0])
 def test_snake_value_where_x_and_the_sine_cancel(a: float) -> None:
     """−ax in [0.05, 1.5], x < 0: f = x + sin²(ax)/a is as small as 0.29x while each term is
