@@ -470,9 +470,9 @@ def test_json_lines_warn_of_numbers_below_float64():
 def test_json_lines_across_blocks_keep_their_lines(small_blocks):
     """A run of blank lines longer than a text block, and mistakes in later blocks."""
     good = "".join(json.dumps({"x": i}) + "\n" for i in range(10))
-    text = good + "\n" * 5000 + good + '{"x": "a"}\n'
+    text = good + "\n" * 10000 + good + '{"x": "a"}\n'
     assert _message(sources.parse_text, text, "input").startswith(
-        'input, line 5021: x is "a", not a number'
+        'input, line 10021: x is "a", not a number'
     )
     assert sources.parse_text(text.replace('"a"', "7"), "input").tolist() == [*range(10), *range(10), 7]
     rows = "".join(json.dumps({"x": i}) + "\n" for i in range(3000))
