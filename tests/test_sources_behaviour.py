@@ -496,3 +496,35 @@ def test_json_ties_are_settled_from_the_text(tmp_path):
     assert sources.open_file(path, "float16", "y").read_all().tolist() == [_UP, 1.0]
     path.write_text(f"[{_TIE}]")
     assert sources.open_file(path, "float16").read_all().tolist() == [_UP]
+
+
+# --- found by mutants made by hand -------------------------------------------------------------
+
+
+def test_a_fortran_table_gives_the_column_asked(tmp_path, small_blocks):
+    """In Fortran order a column is one run of the file: the run of column 2 of a 3 x 2 array
+    starts 3 values in (its rows, not its width)."""
+    path = tmp_path / "f.npy"
+    np.save(path, np.asfortranarray(np.array([[1.0, -1.0], [2.0, -2.0], [3.0, -3.0]])))
+    src = sources.open_file(path, "float64", "2")
+    assert _pass(src)[0].tolist() == [-1.0, -2.0, -3.0]
+    np.save(path, np.asfortranarray(np.arange(2500.0).reshape(1250, 2)))
+    assert sources.open_file(path, "float64", "2").read_all().tolist() == list(range(1, 2500, 2))
+
+
+def test_float32_warns_of_overflow_only_for_numbers_that_were_finite():
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        got = sources.ArraySource(np.array([np.inf, -np.inf, 1.0, 0.0]), "float32").read_all()
+    assert got.dtype == np.float32 and got.tolist() == [np.inf, -np.inf, 1.0, 0.0]
+    with pytest.warns(InputWarning, match=r"^numbers beyond float32's range are read as inf or -inf"):
+        got = sources.ArraySource(np.array([1e39, 2.0]), "float32").read_all()
+    assert got.tolist() == [np.inf, 2.0]
+
+
+def test_blank_text_between_numbers_is_progress_too(tmp_path, small_blocks):
+    path = tmp_path / "b.txt"
+    path.write_text("1\n" + "\n" * 10000 + "2\n")
+    src = sources.open_file(path, "float64")
+    got, ticks = _pass(src)
+    assert got.tolist() == [1.0, 2.0] and sum(ticks) == path.stat().st_size == src.work
