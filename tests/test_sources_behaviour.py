@@ -530,3 +530,14 @@ def test_blank_text_between_numbers_is_progress_too(tmp_path, small_blocks):
     src = sources.open_file(path, "float64")
     got, ticks = _pass(src)
     assert got.tolist() == [1.0, 2.0] and sum(ticks) == path.stat().st_size == src.work
+
+
+def test_a_json_suffix_in_capitals_is_json(tmp_path):
+    """One object on one line is JSON lines on standard input, but a .json file is one
+    document, whatever the case of its suffix."""
+    for name in ["d.json", "d.JSON"]:
+        path = tmp_path / name
+        path.write_text('{"x": 1}\n')
+        assert _message(sources.open_file, path, "float64") == (
+            f"'{path}': a JSON object with no arrays; give a JSON array of numbers"
+        )
