@@ -390,7 +390,7 @@ def _open_text(
     blank = len(head) - len(head.lstrip(b" \t\r\n"))
     lines = head.count(b"\n", 0, blank)
     first = head[blank:].split(b"\n", 1)[0]
-    table, skip = None, 0
+    table, skip = None, blank  # the blank lines in front are counted in `lines`
     named = columns.header(first)
     if named is not None:
         sep, names = named
