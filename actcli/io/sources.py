@@ -248,17 +248,13 @@ class NpySource(Source):
                 f"{where} is cut short: its header promises {math.prod(shape)} values of "
                 f"{self.file_dtype}, and the file ends before them"
             )
-        # Fortran order: a column is one run of the file; a list of more than one axis is
-        # not in the C order we give, so it is read whole.
-        self.in_memory = fortran and sum(d > 1 for d in shape) > 1 and self.pick is None
+        # Fortran order: a column is one run of the file. (A list of more than one long axis
+        # would not be in C order, but columns.npy_column refuses it without --column.)
         if fortran and isinstance(self.pick, int):
             self.offset += self.pick * self.size * self.file_dtype.itemsize
             self.width, self.pick = 1, None
 
     def blocks(self, tick: Tick | None = None) -> Iterator[np.ndarray]:
-        if self.in_memory:
-            yield from ArraySource(self.read_all()).blocks(tick)
-            return
         item = self.file_dtype.itemsize * self.width
         buf = np.empty(min(BLOCK, self.size) * item, dtype=np.uint8)
         try:
@@ -292,12 +288,6 @@ class NpySource(Source):
                     yield _as(x.astype(np.float64), self.dtype)
                 if tick:
                     tick(n)
-
-    def read_all(self) -> np.ndarray:
-        if not self.in_memory:
-            return super().read_all()
-        arr = np.load(self.path, allow_pickle=False)
-        return _as(arr.astype(np.float64).reshape(-1), self.dtype)
 
 
 def _text_blocks(
