@@ -1,0 +1,138 @@
+"""Guards written against hand-made bugs (#21): each test here failed with one small, realistic
+bug in a module the mutation runs do not cover (analysis, flow, dialects, saturation, stream,
+tables, charts, figures, the CLI), while the rest of the suite passed. Expectations are literals
+or computed another way, never by the code under test."""
+
+from __future__ import annotations
+
+import contextlib
+import re
+
+import numpy as np
+from clitools import ok, strict_loads  # tests/ is on the path
+
+ANSI = re.compile(r"\x1b\[([0-9;]*)m")
+COLOUR_ON = {"NO_COLOR": None, "FORCE_COLOR": "1"}
+
+
+def _rule_width(out: str) -> list[int]:
+    """The width of each table's header rule (a line of '─'), in order."""
+    return [len(line.rstrip()) for line in out.splitlines() if line.strip() and set(line.strip()) == {"─"}]
+
+
+# --- points tables -------------------------------------------------------------------------
+
+
+def test_the_caption_counts_a_single_point_left_out():
+    out = ok("eval", "relu", "--table", "--range", "0", "1", "--num", "1001")
+    assert "1000 of 1001 points shown" in out
+    out = ok("eval", "relu", "--table", "--range", "0", "1", "--num", "1000")
+    assert "points shown" not in out
+
+
+def test_a_stacked_table_may_be_exactly_as_wide_as_the_terminal():
+    """Each column needs its widest text and 3 characters (padding, edge), the table 1 more: a
+    group of columns whose need is exactly the terminal's width is drawn as one table."""
+    tsv = ok("compare", "sigmoid", "tanh", "relu", "gelu", "--", "-1", "0", "1")
+    rows = [line.split("\t") for line in tsv.splitlines()]
+    headers = ["x"] + [f"{f}{s}(x)" for f in ("sigmoid", "tanh", "relu", "gelu") for s in ("", "'")]
+    need = [max(len(h), *(len(r[i]) for r in rows)) + 3 for i, h in enumerate(headers)]
+    width = 1 + need[0] + need[6] + need[7] + need[8]  # x, relu'(x), gelu(x), gelu'(x)
+    # the tables before: x sigmoid sigmoid' | x tanh tanh' relu (relu' does not fit beside them)
+    assert 1 + need[0] + need[1] + need[2] + need[3] > width
+    assert 1 + need[0] + sum(need[3:6]) <= width < 1 + need[0] + sum(need[3:7])
+    out = ok("compare", "sigmoid", "tanh", "relu", "gelu", "--table", "--", "-1", "0", "1",
+             env={"COLUMNS": str(width)})  # fmt: skip
+    heads = [line.split() for line in out.splitlines() if line.strip().startswith("x ")]
+    assert ["x", "relu'(x)", "gelu(x)", "gelu'(x)"] in heads, heads
+    assert "rounded" not in out and all(len(line) <= width for line in out.splitlines())
+
+
+def test_adjacent_doubles_get_the_digits_that_tell_them_apart():
+    from actcli.render.tables import _telling_apart
+
+    a = 0.1
+    b = float(np.nextafter(a, 1.0))
+    texts = _telling_apart(np.array([a, b]), np.array([a, b]))
+    assert texts[0] != texts[1]
+    assert [float(t) for t in texts] == [a, b]
+    assert _telling_apart(np.array([0.25, 0.5]), np.array([0.25, 0.5])) == ["0.25", "0.5"]
+
+
+# --- the summary table ---------------------------------------------------------------------
+
+
+def _coloured_cells(line: str) -> list[tuple[str, str]]:
+    """(SGR code, word) of each coloured yes/no cell of a table line."""
+    return re.findall(r"\x1b\[(3[123])m(yes|no)\b", line)
+
+
+def test_summary_cells_are_red_where_training_suffers_and_green_where_it_does_not():
+    out = ok("table", "sigmoid", "relu", "--table", env={**COLOUR_ON, "COLUMNS": "140"})
+    lines = {name: next(ln for ln in out.splitlines() if f"{name} " in ANSI.sub("", ln)[:12])
+             for name in ("sigmoid", "relu")}  # fmt: skip
+    yellow, red, green = "33", "31", "32"
+    # zero-centred, vanishing gradient, dying units
+    assert _coloured_cells(lines["sigmoid"]) == [(yellow, "no"), (red, "yes"), (green, "no")]
+    assert _coloured_cells(lines["relu"]) == [(yellow, "no"), (green, "no"), (red, "yes")]
+
+
+def test_info_in_float16_says_where_the_gradient_is_zero():
+    out = ok("info", "relu", "--dtype", "float16", "--table", env={"COLUMNS": "140"})
+    assert "f' = 0 for x ≤ 0" in out
+    assert "f = 0.0 (its limit at -inf) for x ≤ 0" in out
+
+
+# --- flow and dead tables ------------------------------------------------------------------
+
+
+def test_flow_table_numbers_its_layers_from_one():
+    out = ok("flow", "sigmoid", "relu", "--table", "--depth", "4")
+    lines = out.splitlines()
+    rule = next(i for i, ln in enumerate(lines) if set(ln.strip()) == {"─"})
+    layers = [ln.split()[0] for ln in lines[rule + 1 : rule + 5]]
+    assert layers == ["1", "2", "3", "4"]
+
+
+def test_flow_table_writes_short_exponents():
+    out = ok("flow", "sigmoid", "relu", "--table", "--depth", "4")
+    assert re.search(r"\d\.?\d*e[1-9]\b", out)  # relu's norms are in the thousands: 1.95e3
+    assert "e+" not in out and "e0" not in out and "e-0" not in out
+
+
+def test_flow_groups_side_by_side_when_they_fit_exactly():
+    wide = ok("flow", "sigmoid", "relu", "--table", "--depth", "4", env={"COLUMNS": "200"})
+    (width,) = _rule_width(wide)  # one table: both functions side by side
+    out = ok("flow", "sigmoid", "relu", "--table", "--depth", "4", env={"COLUMNS": str(width)})
+    assert _rule_width(out) == [width]
+    narrower = ok("flow", "sigmoid", "relu", "--table", "--depth", "4",
+                  env={"COLUMNS": str(width - 1)})  # fmt: skip
+    assert len(_rule_width(narrower)) == 2
+
+
+# --- progress ------------------------------------------------------------------------------
+
+
+def test_the_progress_bar_of_a_json_document_reaches_its_total(monkeypatch):
+    """A JSON document reads its points once per array (x, then each column): the bar's total
+    counts every pass, so it ends full, not at two thirds."""
+    from actcli.io import sources
+    from actcli.render import tables
+
+    seen: dict[str, float] = {"done": 0.0}
+
+    @contextlib.contextmanager
+    def fake(total, stream=None):
+        seen["total"] = total
+
+        def tick(amount):
+            seen["done"] += amount
+
+        yield tick
+
+    monkeypatch.setattr(sources, "isatty", lambda stream: True)
+    monkeypatch.setattr(tables, "progress", fake)
+    out = ok("compare", "relu", "tanh", "--json", "--range", "0", "1", "--num", "7")
+    assert len(strict_loads(out)["x"]) == 7
+    assert seen["total"] == 7 * 5  # x, then f and f' of relu and of tanh
+    assert seen["done"] == seen["total"]
