@@ -9,6 +9,7 @@ import contextlib
 import re
 
 import numpy as np
+import pytest
 from clitools import ok, strict_loads  # tests/ is on the path
 
 ANSI = re.compile(r"\x1b\[([0-9;]*)m")
@@ -136,3 +137,73 @@ def test_the_progress_bar_of_a_json_document_reaches_its_total(monkeypatch):
     assert len(strict_loads(out)["x"]) == 7
     assert seen["total"] == 7 * 5  # x, then f and f' of relu and of tanh
     assert seen["done"] == seen["total"]
+
+
+# --- terminal charts -----------------------------------------------------------------------
+
+
+def _acts(*specs: str) -> list:
+    import actcli
+
+    return [actcli.get(s) for s in specs]
+
+
+def test_twelve_series_in_twelve_glyphs_still_tell_shared_colours_apart():
+    import actcli
+    from actcli.render.charts import chart
+
+    names = actcli.names()[:12]
+    c = chart(_acts(*names), width=120, height=30)
+    (note,) = [w for w in c.warnings if "share" in w]
+    assert note.endswith("share a colour (their glyphs differ)"), note
+    assert "glyphs:" not in note  # 12 series, 12 glyphs: none repeats
+
+
+def test_a_title_exactly_as_wide_as_the_chart_is_not_cut():
+    from actcli.render.charts import chart
+
+    title = "t" * 39 + "T"
+    c = chart(_acts("relu"), width=40, height=12, title=title)
+    assert not [w for w in c.warnings if "title" in w]
+    assert c.plain().splitlines()[0] == title
+    c = chart(_acts("relu"), width=39, height=12, title=title)
+    assert [w for w in c.warnings if "title is cut" in w]
+
+
+@pytest.mark.parametrize("orders", [(0,), (0, 1)])
+def test_a_titled_chart_keeps_its_x_labels_and_legend(orders):
+    from actcli.render.charts import chart
+
+    c = chart(_acts("sigmoid", "relu"), width=60, height=14, title="two", orders=orders)
+    lines = c.plain().splitlines()
+    assert len(lines) == 14 and lines[0].strip() == "two"
+    assert "└" in lines[-3]
+    assert lines[-2].split() == ["-6.0", "-2.5", "0.0", "2.5", "6.0"]
+    assert "▞ sigmoid" in lines[-1] and "relu" in lines[-1]
+
+
+def test_the_height_a_warning_asks_for_gives_panels():
+    from actcli.render.charts import chart
+
+    c = chart(_acts("sigmoid"), orders=(0, 1, 2), width=60, height=9)
+    (w,) = [w for w in c.warnings if "too few for a panel" in w]
+    need = int(re.search(r"--height (\d+) or more", w).group(1))
+    c = chart(_acts("sigmoid"), orders=(0, 1, 2), width=60, height=need)
+    assert not [w for w in c.warnings if "too few" in w]
+    assert c.plain().count("├") == 2  # three panels
+    c = chart(_acts("sigmoid"), orders=(0, 1, 2), width=60, height=need - 1)
+    assert [w for w in c.warnings if "too few" in w]
+
+
+def test_a_terminal_chart_leaves_a_row_for_the_prompt(monkeypatch):
+    import os
+    import shutil
+    import sys
+
+    from actcli.render.charts import chart
+
+    monkeypatch.setattr(sys.stdout, "isatty", lambda: True)
+    monkeypatch.setattr(shutil, "get_terminal_size", lambda fallback=None: os.terminal_size((90, 30)))
+    c = chart(_acts("relu"))
+    assert (c.width, c.height) == (90, 29)
+    assert len(c.plain().splitlines()) == 29
