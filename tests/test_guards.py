@@ -207,3 +207,51 @@ def test_a_terminal_chart_leaves_a_row_for_the_prompt(monkeypatch):
     c = chart(_acts("relu"))
     assert (c.width, c.height) == (90, 29)
     assert len(c.plain().splitlines()) == 29
+
+
+# --- output files --------------------------------------------------------------------------
+
+
+def test_an_unknown_extension_lists_every_format_the_command_writes(tmp_path):
+    from clitools import fails
+
+    out = tmp_path / "out.xyz"
+    assert fails("eval", "relu", "1", "-o", str(out)) == (
+        f"actcli eval: cannot tell how to write '{out}'; name it .json, .jsonl, .csv, .tsv or "
+        ".npy, or add --json, --jsonl, --csv or --tsv"
+    )
+    assert fails("table", "relu", "-o", str(out)) == (
+        f"actcli table: cannot tell how to write '{out}'; name it .json, .jsonl, .csv or .tsv, "
+        "or add --json, --jsonl, --csv or --tsv"
+    )
+
+
+@pytest.fixture
+def late_error(monkeypatch):
+    """Standard input whose bad token comes in a later block than the first rows written."""
+    from actcli.io import sources
+
+    monkeypatch.setattr(sources, "BLOCK", 1000)
+    monkeypatch.setattr(sources, "TEXT_BLOCK", 4096)
+    return " ".join(str(i) for i in range(5000)) + " x\n"
+
+
+def test_a_file_half_written_when_the_input_goes_bad_is_removed(tmp_path, late_error):
+    from clitools import run
+
+    out = tmp_path / "out.tsv"
+    r = run("eval", "relu", "-o", str(out), stdin=late_error)
+    assert r.exit_code == 1 and "'x' is not a number" in r.stderr
+    assert not out.exists()
+
+
+def test_a_device_written_to_is_never_removed(monkeypatch, late_error):
+    from clitools import run
+
+    from actcli.cli import output
+
+    removed = []
+    monkeypatch.setattr(output.os, "remove", removed.append)  # never the real /dev/null
+    r = run("eval", "relu", "--tsv", "-o", "/dev/null", stdin=late_error)
+    assert r.exit_code == 1 and "'x' is not a number" in r.stderr
+    assert removed == []
