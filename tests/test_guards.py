@@ -255,3 +255,42 @@ def test_a_device_written_to_is_never_removed(monkeypatch, late_error):
     r = run("eval", "relu", "--tsv", "-o", "/dev/null", stdin=late_error)
     assert r.exit_code == 1 and "'x' is not a number" in r.stderr
     assert removed == []
+
+
+# --- the error boundary --------------------------------------------------------------------
+
+
+def test_a_warning_is_said_once_even_when_python_shows_every_warning(monkeypatch):
+    """python -W always (or PYTHONWARNINGS=always) repeats a warning at every call; the CLI's
+    own record still says it once per run."""
+    import warnings
+
+    from clitools import run
+
+    from actcli.io import sources
+
+    monkeypatch.setattr(sources, "BLOCK", 100)
+    monkeypatch.setattr(sources, "TEXT_BLOCK", 4096)
+    text = "".join(f"{i}\n1e999\n" for i in range(3000))  # in many blocks
+    with warnings.catch_warnings():
+        warnings.simplefilter("always")
+        r = run("eval", "relu", "--tsv", stdin=text)
+    assert r.exit_code == 0 and r.stdout.count("\n") == 6000
+    assert r.stderr == (
+        "actcli eval: warning: standard input: numbers beyond float64's range are read as inf "
+        "or -inf\n"
+    )
+
+
+def test_out_of_memory_is_one_line_naming_the_command(monkeypatch):
+    from clitools import run
+
+    from actcli.io import stream
+
+    def no_memory(*args, **kw):
+        raise MemoryError
+
+    monkeypatch.setattr(stream, "series", no_memory)
+    r = run("grad", "relu", "1", "2")
+    assert (r.exit_code, r.stdout) == (1, "")
+    assert r.stderr == "actcli grad: out of memory; ask for fewer points\n"
