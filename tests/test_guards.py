@@ -294,3 +294,20 @@ def test_out_of_memory_is_one_line_naming_the_command(monkeypatch):
     r = run("grad", "relu", "1", "2")
     assert (r.exit_code, r.stdout) == (1, "")
     assert r.stderr == "actcli grad: out of memory; ask for fewer points\n"
+
+
+# --- plot ----------------------------------------------------------------------------------
+
+
+def test_every_warning_of_a_chart_is_said():
+    from clitools import run
+
+    title = "t" * 50
+    r = run("plot", "relu", "--logy", "--title", title, "--width", "40", "--height", "12")
+    assert r.exit_code == 0 and "└" in r.stdout
+    lines = r.stderr.splitlines()
+    assert len(lines) == 2, r.stderr
+    assert lines[0] == f"actcli plot: the title is cut to the chart's 40 columns: '{title}'"
+    assert lines[1].startswith("actcli plot: relu: left out ") and lines[1].endswith(
+        " points <= 0 (log y axis)"
+    )
