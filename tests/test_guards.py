@@ -311,3 +311,87 @@ def test_every_warning_of_a_chart_is_said():
     assert lines[1].startswith("actcli plot: relu: left out ") and lines[1].endswith(
         " points <= 0 (log y axis)"
     )
+
+
+# --- flow, dead, collapse ------------------------------------------------------------------
+
+
+class _Scripted:
+    """An activation whose value and f' are given by functions of z (flow takes any object
+    with a name, params, value and grad)."""
+
+    def __init__(self, value, grad, name="scripted"):
+        self.name, self.label, self.params = name, name, {}
+        self._value, self._grad = value, grad
+
+    def value(self, z):
+        return self._value(np.asarray(z, dtype=np.float64))
+
+    def grad(self, z):
+        return self._grad(np.asarray(z, dtype=np.float64))
+
+
+def test_the_largest_stack_allowed_is_exactly_the_limit(monkeypatch):
+    from clitools import fails
+
+    from actcli.core import flow
+
+    monkeypatch.setattr(flow, "MAX_CELLS", 4 * 8 * 16)
+    out = ok("flow", "relu", "--depth", "4", "--width", "8", "--batch", "16", "--json")
+    assert strict_loads(out)["batch"] == 16
+    line = fails("flow", "relu", "--depth", "4", "--width", "8", "--batch", "17")
+    assert "4 x 8 x 17 = 544 is too large (at most 512" in line
+
+
+def test_a_blank_normal_std_is_asked_for():
+    from clitools import fails
+
+    line = fails("flow", "relu", "--init", "normal: ")
+    assert line == "actcli flow: init 'normal: ': normal needs a standard deviation, as in normal:0.05"
+
+
+def test_dead_total_is_the_share_of_all_units():
+    import actcli
+    from actcli.core import flow
+
+    (f,) = flow.dead(actcli.get("relu"), bias_shift=-1.0, depth=6).functions
+    assert min(f.dead_fraction) < max(f.dead_fraction)  # layers differ: the mean is not the max
+    units = [round(d * 64) for d in f.dead_fraction]  # dead units per layer of 64
+    assert f.dead_total == pytest.approx(sum(units) / (6 * 64), abs=0)
+
+
+def test_an_affine_function_with_a_bias_collapses_to_one_map():
+    import actcli
+    from actcli.core import flow
+
+    for bias in (0.0, 0.3, -2.0):
+        r = flow.collapse(actcli.get("0.5*x+1"), bias=bias, depth=8)
+        assert r.relative_residual < 1e-12, (bias, r)
+    assert flow.collapse(actcli.get("tanh"), bias=0.3, depth=8).relative_residual > 0.1
+
+
+def test_the_zero_function_collapses_with_no_residual():
+    import actcli
+    from actcli.core import flow
+
+    r = flow.collapse(actcli.get("0*x"), depth=4)
+    assert (r.max_abs_diff, r.max_abs_output, r.relative_residual) == (0.0, 0.0, 0.0)
+
+
+def test_an_overflowing_gradient_norm_is_inf_and_no_gradient_is_nan_beside_zero():
+    from actcli.core import flow
+
+    # |z| keeps every later input >= 0, and f' = 1e308 makes h^T f' overflow to +inf
+    big = _Scripted(np.abs, lambda z: np.full_like(z, 1e308))
+    (f,) = flow.flow(big, depth=2, width=4, batch=8).functions
+    assert f.grad_norm[-1] == np.inf
+    # f' nan on layer 1 and 0 on layer 2: no gradient reaches layer 2, none defined at layer 1
+    calls = []
+
+    def grad(z):
+        calls.append(1)
+        return np.full_like(z, np.nan if len(calls) == 1 else 0.0)
+
+    (f,) = flow.flow(_Scripted(lambda z: z, grad), depth=2, width=4, batch=8).functions
+    assert f.grad_norm[1] == 0.0 and np.isnan(f.grad_norm[0])
+    assert all(np.isnan(r) for r in f.grad_norm_ratio)  # nan / 0 and 0 / 0: neither is inf
