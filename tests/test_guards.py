@@ -395,3 +395,36 @@ def test_an_overflowing_gradient_norm_is_inf_and_no_gradient_is_nan_beside_zero(
     (f,) = flow.flow(_Scripted(lambda z: z, grad), depth=2, width=4, batch=8).functions
     assert f.grad_norm[1] == 0.0 and np.isnan(f.grad_norm[0])
     assert all(np.isnan(r) for r in f.grad_norm_ratio)  # nan / 0 and 0 / 0: neither is inf
+
+
+# --- dialects ------------------------------------------------------------------------------
+
+
+def test_a_parameter_given_beats_the_frameworks_default():
+    assert ok("eval", "leaky_relu:alpha=0.05", "--dialect", "keras", "--", "-1") == "-1.0\t-0.05\n"
+    assert ok("eval", "leaky_relu", "--dialect", "keras", "--", "-1") == "-1.0\t-0.2\n"
+
+
+def test_a_parameter_the_framework_lacks_is_refused_naming_the_framework():
+    from clitools import fails
+
+    assert fails("eval", "silu:beta=2", "--dialect", "jax", "1") == (
+        "actcli eval: silu: jax.nn.silu in jax has no parameter 'beta'"
+    )
+
+
+def test_a_function_the_framework_lacks_still_says_which_dialect_was_asked():
+    doc = strict_loads(ok("eval", "tanhshrink", "--dialect", "jax", "--json", "1"))
+    assert doc["dialect"] == "jax" and doc["function"] == "tanhshrink"
+
+
+def test_nan_where_every_framework_gives_nan_is_no_disagreement():
+    out = ok("dialects", "relu", "--table", "nan", "1")
+    assert "nan" in out and "*" not in out and "disagree" not in out
+    out = ok("dialects", "leaky_relu", "--table", "0")  # jax's leaky_relu'(0) = 1, torch's 0.01
+    assert "*: the frameworks disagree" in out
+
+
+def test_the_default_points_include_zero_and_every_kink():
+    assert strict_loads(ok("dialects", "sigmoid", "--json"))["x"] == [-3.0, -1.0, 0.0, 1.0, 3.0]
+    assert strict_loads(ok("dialects", "relu6", "--json"))["x"] == [-3.0, -1.0, 0.0, 1.0, 3.0, 6.0]
