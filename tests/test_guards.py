@@ -428,3 +428,34 @@ def test_nan_where_every_framework_gives_nan_is_no_disagreement():
 def test_the_default_points_include_zero_and_every_kink():
     assert strict_loads(ok("dialects", "sigmoid", "--json"))["x"] == [-3.0, -1.0, 0.0, 1.0, 3.0]
     assert strict_loads(ok("dialects", "relu6", "--json"))["x"] == [-3.0, -1.0, 0.0, 1.0, 3.0, 6.0]
+
+
+# --- ticks ---------------------------------------------------------------------------------
+
+
+def test_tick_steps_include_two_and_a_half():
+    from actcli.render import ticks
+
+    assert ticks.nice_step(10.0, 4) == 2.5  # 4 intervals of 2.5, not 2 of 5
+    assert ticks.nice_step(10.0, 5) == 2.0
+    assert ticks.nice_step(1.0, 3) == 0.5
+
+
+def test_decades_up_to_a_thousand_are_written_out():
+    from actcli.render import ticks
+
+    assert ticks.log_labels([-2.0, 0.0, 3.0]) == ["0.01", "1", "1000"]
+    assert ticks.log_labels([0.0, 4.0]) == ["1e0", "1e4"]
+
+
+def test_a_hundred_thousand_is_labelled_as_a_power():
+    from actcli.render import ticks
+
+    assert ticks.tick_labels([0.0, 50000.0, 100000.0], 0.1) == ["0", "5e4", "1e5"]
+    assert ticks.tick_labels([0.0, 40000.0, 80000.0], 0.1) == ["0", "40000", "80000"]
+
+
+def test_a_constant_on_a_log_axis_sits_between_two_decades():
+    from actcli.render import ticks
+
+    assert ticks.log_ticks(0.0, 0.0, None, 3) == (-1, 1, [-1.0, 0.0, 1.0])  # f = 1: 0.1 .. 10
