@@ -459,3 +459,73 @@ def test_a_constant_on_a_log_axis_sits_between_two_decades():
     from actcli.render import ticks
 
     assert ticks.log_ticks(0.0, 0.0, None, 3) == (-1, 1, [-1.0, 0.0, 1.0])  # f = 1: 0.1 .. 10
+
+
+# --- figures -------------------------------------------------------------------------------
+
+
+def _lines_by_gid(fig) -> dict:
+    return {ln.get_gid(): ln for ax in fig.axes for ln in ax.get_lines() if ln.get_gid()}
+
+
+def test_a_figure_draws_f_solid_f1_dashed_and_f2_dotted():
+    from actcli.render import figures
+    from actcli.render.plan import plan
+
+    p = plan(_acts("sigmoid"), -3, 3, orders=(0, 1, 2))
+    lines = _lines_by_gid(figures.figure(p))
+    styles = {}
+    for k, s in enumerate(p.series):
+        ln = lines[f"series-{k}-0"]
+        styles[s.order] = ln.get_linestyle(), ln._dash_pattern[1]
+    assert styles[0][0] == "-"
+    dash, gap = styles[1][1][:2]
+    assert dash > 2 * gap  # dashes: long strokes, short gaps
+    dot, gap = styles[2][1][:2]
+    assert dot < gap  # dots: short strokes, longer gaps
+
+
+def test_seven_functions_have_seven_colours_in_a_figure():
+    import actcli
+    from actcli.render import figures
+    from actcli.render.plan import plan
+
+    names = actcli.names()[:8]
+    assert figures._crowding(plan(_acts(*names[:7]), -3, 3)) == []
+    (w,) = figures._crowding(plan(_acts(*names), -3, 3))
+    assert w == f"8 functions, 7 colours in a figure: {names[7]} and {names[0]} share a colour"
+
+
+def test_a_log_figure_labels_negative_powers_of_ten():
+    from actcli.render import figures
+    from actcli.render.plan import plan
+
+    fig = figures.figure(plan(_acts("sigmoid"), -10, 10, orders=(1,), logy=True))
+    fmt = fig.axes[0].yaxis.get_major_formatter()
+    assert [fmt(v) for v in (1e-4, 1.0, 100.0)] == ["10⁻⁴", "10⁰", "10²"]
+
+
+def test_a_figure_spans_exactly_the_range_asked_for():
+    from actcli.render import figures
+    from actcli.render.plan import plan
+
+    fig = figures.figure(plan(_acts("relu", "tanh"), -2.5, 4, orders=(0, 1)))
+    assert {ax.get_xlim() for ax in fig.axes if ax.get_lines()} == {(-2.5, 4.0)}
+
+
+def test_an_empty_title_gives_a_figure_none():
+    from actcli.render import figures
+    from actcli.render.plan import plan
+
+    assert figures.title_of(plan(_acts("relu", "tanh"), -3, 3, title="")) == ""
+    assert figures.title_of(plan(_acts("relu", "tanh"), -3, 3)) == "relu, tanh"
+
+
+def test_the_lowest_dpi_is_allowed():
+    from actcli.render import figures
+    from actcli.render.plan import PlotError
+
+    figures.check_dpi(10.0, ".png")
+    figures.check_dpi(1200.0, ".png")
+    with pytest.raises(PlotError, match="dpi must be 10 to 1200, not 9.9"):
+        figures.check_dpi(9.9, ".png")
