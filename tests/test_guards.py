@@ -529,3 +529,41 @@ def test_the_lowest_dpi_is_allowed():
     figures.check_dpi(1200.0, ".png")
     with pytest.raises(PlotError, match="dpi must be 10 to 1200, not 9.9"):
         figures.check_dpi(9.9, ".png")
+
+
+# --- annotations ---------------------------------------------------------------------------
+
+
+def test_a_kink_at_the_edge_of_the_range_is_still_marked():
+    from actcli.render import annotate
+
+    a = annotate.annotations(_acts("relu")[0], "relu", 0.0, 3.0)
+    assert "kink at x = 0 " in a.note and (0.0, annotate.KINK) in a.marks
+    a = annotate.annotations(_acts("relu6")[0], "relu6", -1.0, 6.0)
+    assert "kink at x = 0, 6 " in a.note
+
+
+def test_a_zero_of_f1_found_next_to_zero_is_written_as_zero():
+    from actcli.render import annotate
+
+    a = annotate.annotations(_acts("x*x")[0], "sq", -3.0, 2.2)
+    assert a.note.endswith("f' = 0 at x = 0"), a.note
+
+
+def test_the_difference_is_f_minus_g_with_both_kinks():
+    from actcli.render import annotate
+
+    gelu, silu, relu = _acts("gelu", "silu", "relu")
+    d = annotate.Difference(gelu, silu)
+    assert float(d.derivative(np.array([1.0]), 0)[0]) == pytest.approx(
+        0.8413447460685429 - 0.7310585786300049, rel=1e-12
+    )  # gelu(1) = Φ(1), silu(1) = σ(1)
+    assert annotate.Difference(_acts("sigmoid")[0], relu).kinks == (0.0,)
+
+
+def test_the_largest_gap_skips_where_the_difference_is_undefined():
+    from actcli.render import annotate
+
+    log, linear = _acts("log(x)", "linear")
+    gap, at = annotate.max_gap(annotate.Difference(log, linear), -1.0, 2.0)
+    assert np.isfinite(gap) and gap > 10 and 0 < at < 1e-4  # next to 0, where log → -inf
