@@ -567,3 +567,26 @@ def test_the_largest_gap_skips_where_the_difference_is_undefined():
     log, linear = _acts("log(x)", "linear")
     gap, at = annotate.max_gap(annotate.Difference(log, linear), -1.0, 2.0)
     assert np.isfinite(gap) and gap > 10 and 0 < at < 1e-4  # next to 0, where log → -inf
+
+
+# --- shading and records -------------------------------------------------------------------
+
+
+def test_the_widest_gap_is_the_first_of_equal_ones():
+    from actcli.render.shading import widest_run
+
+    assert widest_run(np.array([1, 1, 0, 1, 1], dtype=bool)) == (0, 2)
+    assert widest_run(np.array([0, 1, 1, 0, 1, 1, 1], dtype=bool)) == (4, 7)
+
+
+def test_a_shaded_span_covers_half_a_step_either_side_of_its_columns():
+    from actcli.render.shading import column_spans
+
+    # 5 columns centred on 0, 1, 2, 3, 4: columns 1 and 2 cover [0.5, 2.5]
+    assert column_spans(np.array([0, 1, 1, 0, 0], dtype=bool), 0.0, 4.0) == [(0.5, 2.5)]
+    assert column_spans(np.array([1, 0, 0, 0, 1], dtype=bool), 0.0, 4.0) == [(0.0, 0.5), (3.5, 4.0)]
+
+
+def test_a_parameter_keeps_its_digits_in_info():
+    out = ok("info", "leaky_relu:alpha=0.0123456", "--tsv")
+    assert "params\talpha=0.0123456\n" in out
