@@ -590,3 +590,33 @@ def test_a_shaded_span_covers_half_a_step_either_side_of_its_columns():
 def test_a_parameter_keeps_its_digits_in_info():
     out = ok("info", "leaky_relu:alpha=0.0123456", "--tsv")
     assert "params\talpha=0.0123456\n" in out
+
+
+# --- plan and page -------------------------------------------------------------------------
+
+
+def test_one_point_left_out_is_said_in_the_singular():
+    from clitools import run
+
+    r = run("plot", "relu", "--logy", "--range", "0", "5", "--points", "11", "--width", "40",
+            "--height", "10")  # fmt: skip
+    assert r.exit_code == 0
+    assert r.stderr == "actcli plot: relu: left out 1 point <= 0 (log y axis)\n"
+
+
+def test_a_note_exactly_as_wide_as_its_line_stays_on_one_line():
+    from actcli.render.plan import wrap_note
+
+    assert wrap_note("aaa · bbb", 9) == ["aaa · bbb"]
+    assert wrap_note("aaa · bbb", 8) == ["aaa", "  bbb"]
+
+
+def test_the_page_caption_says_log_y_and_its_table_ends_at_stop(tmp_path):
+    out = tmp_path / "p.html"
+    r = ok("plot", "relu", "--logy", "--range", "0.5", "7", "--points", "4000", "--save", str(out))
+    assert r == ""
+    text = out.read_text()
+    assert "<figcaption>relu, x from 0.5 to 7 (log y)." in text
+    assert "The numbers: one sample in 2 of the 4000" in text
+    rows = re.findall(r"<tr><td>([^<]*)</td>", text)
+    assert rows[0] == "0.5" and rows[-1] == "7.0" and len(rows) == 2001
