@@ -620,3 +620,20 @@ def test_the_page_caption_says_log_y_and_its_table_ends_at_stop(tmp_path):
     assert "The numbers: one sample in 2 of the 4000" in text
     rows = re.findall(r"<tr><td>([^<]*)</td>", text)
     assert rows[0] == "0.5" and rows[-1] == "7.0" and len(rows) == 2001
+
+
+# --- where the maximum slope is ------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("args", "where"),
+    [
+        (["gelu"], "x = 1.414"),  # gelu'' = φ(x)·(2 − x²): the top at √2
+        (["relu"], "x in (0, inf)"),  # relu'(0) = 0
+        (["relu6"], "x in (0, 6)"),
+        (["leaky_relu", "--dialect", "jax"], "x in [0, inf)"),  # jax: leaky_relu'(0) = 1
+    ],
+)
+def test_info_says_where_the_slope_is_largest(args, where):
+    out = ok("info", *args, "--tsv")
+    assert f"max_slope_where\t{where}\n" in out
