@@ -76,6 +76,24 @@ def _from_stdin(data: bytes, dtype="float64", column=None) -> sources.Source:
 # --- .npy ------------------------------------------------------------------------------------
 
 
+class _Reads:
+    """An open file whose readinto(b) is read(f, b): a trickle, a failing disk."""
+
+    def __init__(self, f, read):
+        self.f, self._read = f, read
+
+    def readinto(self, b):
+        return self._read(self.f, b)
+
+    def __getattr__(self, name):
+        return getattr(self.f, name)
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.f.close()
+
 def test_read_all_of_an_npy_is_its_column(tmp_path):
     """Whole (-o naming the -i file reads it so), a .npy gives the column its blocks give."""
     path = tmp_path / "t.npy"
@@ -97,25 +115,10 @@ def test_npy_streamed_reports_every_point_and_reads_short_reads_whole(tmp_path, 
     got, ticks = _pass(src)
     assert got.tobytes() == want.tobytes() and sum(ticks) == 2500 == src.work
 
-    class Trickle:
-        """A file that gives at most 100 bytes a read (a pipe, a network file system)."""
+    def trickle(f, b):  # at most 100 bytes a read (a pipe, a network file system)
+        return f.readinto(memoryview(b)[:100])
 
-        def __init__(self, f):
-            self.f = f
-
-        def readinto(self, b):
-            return self.f.readinto(memoryview(b)[:100])
-
-        def __getattr__(self, name):
-            return getattr(self.f, name)
-
-        def __enter__(self):
-            return self
-
-        def __exit__(self, *exc):
-            self.f.close()
-
-    monkeypatch.setattr(sources, "open", lambda *a, **k: Trickle(builtins.open(*a, **k)), raising=False)
+    monkeypatch.setattr(sources, "open", lambda *a, **k: _Reads(builtins.open(*a, **k), trickle), raising=False)
     assert sources.open_file(path, "float64").read_all().tobytes() == want.tobytes()
 
 
@@ -177,23 +180,10 @@ def test_an_npy_that_changes_after_it_was_opened(tmp_path, monkeypatch):
     np.save(path, np.arange(6.0))
     src = sources.open_file(path, "float64")
 
-    class Failing:
-        def __init__(self, f):
-            self.f = f
+    def failing(f, b):
+        raise OSError(errno.EIO, "Input/output error")
 
-        def readinto(self, b):
-            raise OSError(errno.EIO, "Input/output error")
-
-        def __getattr__(self, name):
-            return getattr(self.f, name)
-
-        def __enter__(self):
-            return self
-
-        def __exit__(self, *exc):
-            self.f.close()
-
-    monkeypatch.setattr(sources, "open", lambda *a, **k: Failing(builtins.open(*a, **k)), raising=False)
+    monkeypatch.setattr(sources, "open", lambda *a, **k: _Reads(builtins.open(*a, **k), failing), raising=False)
     assert _message(src.read_all) == f"cannot read '{path}': Input/output error"
 
 
