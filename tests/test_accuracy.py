@@ -43,8 +43,10 @@ ULPS_FILE = HERE / "data" / "ulps.txt"
 
 
 def platform() -> str:
-    from numpy._core._multiarray_umath import __cpu_dispatch__, __cpu_features__
-
+    try:  # numpy's own module (no public API names the SIMD level it dispatches to)
+        from numpy._core._multiarray_umath import __cpu_dispatch__, __cpu_features__
+    except ImportError:  # another numpy layout: the record is not this machine's
+        return f"numpy {np.__version__} unknown"
     simd = [f for f in __cpu_dispatch__ if __cpu_features__.get(f)]
     return f"numpy {np.__version__} {' '.join(simd) or 'baseline'}"
 
